@@ -1,0 +1,2 @@
+// Importing this module registers the algorithms of the core namespace.
+export {};

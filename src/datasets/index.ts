@@ -1,0 +1,2 @@
+// Importing this module registers the datasets of the core namespace.
+export {};

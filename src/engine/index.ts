@@ -1,0 +1,2 @@
+// Importing this module registers the engine of the core namespace.
+export {};

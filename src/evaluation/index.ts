@@ -1,0 +1,2 @@
+// Importing this module registers the evaluation of the core namespace.
+export {};

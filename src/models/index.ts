@@ -1,0 +1,2 @@
+// Importing this module registers the models of the core namespace.
+export {};

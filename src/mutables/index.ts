@@ -1,0 +1,2 @@
+// Importing this module registers the mutables of the core namespace.
+export {};

@@ -1,0 +1,2 @@
+// Importing this module registers the search of the core namespace.
+export {};
