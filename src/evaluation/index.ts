@@ -1,2 +1,6 @@
-// Importing this module registers the evaluation of the core namespace.
-export {};
+// Importing this module registers the evaluation metrics of the core namespace.
+import './accuracy.js';
+
+export { Accuracy } from './accuracy.js';
+export { evaluateClassifier } from './evaluator.js';
+export { preloadBatches, disposeBatches } from './batches.js';

@@ -1,0 +1,52 @@
+import type { Complexity } from '../models/types.js';
+import type { SearchConstraints } from './types.js';
+
+export const CONSTRAINTS_SCHEMA = {
+  type: 'object',
+  description: 'Inclusive [min, max] ranges of complexity; a candidate outside is rejected before it is scored.',
+  properties: {
+    macs: {
+      description: 'Multiply-accumulates range [min, max] (TRACK1.md convention, at the configured input size).',
+      type: 'array',
+      items: { type: 'number', minimum: 0 },
+      minItems: 2,
+      maxItems: 2,
+    },
+    params: {
+      description: 'Trainable parameter count range [min, max].',
+      type: 'array',
+      items: { type: 'number', minimum: 0 },
+      minItems: 2,
+      maxItems: 2,
+    },
+  },
+  additionalProperties: false,
+  default: {},
+};
+
+export class ConstraintError extends Error {
+  override readonly name = 'ConstraintError';
+}
+
+/** Throws if a range is reversed (a typo that would otherwise reject every candidate silently). */
+export function checkConstraints(constraints: SearchConstraints): void {
+  for (const [key, range] of Object.entries(constraints) as [string, [number, number] | undefined][]) {
+    if (range && range[0] > range[1]) {
+      throw new ConstraintError(`search constraints.${key} is [${range}]: its min is above its max.`);
+    }
+  }
+}
+
+export function satisfies(c: Complexity, constraints: SearchConstraints): boolean {
+  const { macs, params } = constraints;
+  if (macs && (c.macs < macs[0] || c.macs > macs[1])) return false;
+  if (params && (c.params < params[0] || c.params > params[1])) return false;
+  return true;
+}
+
+export function describeConstraints(constraints: SearchConstraints): string {
+  const parts = Object.entries(constraints)
+    .filter(([, r]) => r)
+    .map(([k, r]) => `${k} in [${(r as number[]).map((v) => v.toLocaleString('en-US')).join(', ')}]`);
+  return parts.length ? parts.join(' and ') : 'no constraints';
+}
