@@ -1,0 +1,107 @@
+import { tf, type Tensor1D, type Tensor4D, type Variable } from '../../tf.js';
+import { Module } from '../module.js';
+import type { Mutable } from '../../mutables/types.js';
+import type { ChannelSource } from '../../mutables/sources.js';
+import { mutablesOf } from '../../mutables/collect.js';
+import type { BuildContext } from './build_context.js';
+import type { Costed, ModuleCost, SpatialSize } from './cost.js';
+
+export interface DynamicBatchNorm2dOptions {
+  channels: ChannelSource;
+  eps?: number;
+  /** Weight of the new batch in the running statistics; null = cumulative average (PyTorch). */
+  momentum?: number | null;
+  /** Start gamma at 0 (the last BN of a residual branch, so each block starts as identity). */
+  zeroInitGamma?: boolean;
+}
+
+/**
+ * BatchNorm over NHWC channels whose active subnet uses the first c entries of gamma, beta and the
+ * running statistics. Training normalises with batch statistics and blends them into the first c
+ * running entries; eval uses the running statistics. `momentum = null` plus `resetRunningStats()`
+ * gives the exact population statistics needed to re-calibrate a subnet.
+ */
+export class DynamicBatchNorm2d extends Module implements Costed {
+  readonly channels: ChannelSource;
+  readonly eps: number;
+  momentum: number | null;
+  /** Training batches blended since the last reset (the cumulative average's count). */
+  numBatchesTracked = 0;
+  readonly gamma: Variable | undefined;
+  readonly beta: Variable | undefined;
+  readonly runningMean: Variable | undefined;
+  readonly runningVar: Variable | undefined;
+
+  constructor(opts: DynamicBatchNorm2dOptions, ctx: BuildContext) {
+    super();
+    this.channels = opts.channels;
+    this.eps = opts.eps ?? 1e-5;
+    this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
+    const c = this.channels.maxChannels;
+    if (ctx.allocate) {
+      this.gamma = this.registerParameter('gamma', opts.zeroInitGamma ? tf.zeros([c]) : tf.ones([c]));
+      this.beta = this.registerParameter('beta', tf.zeros([c]));
+      this.runningMean = this.registerBuffer('running_mean', tf.zeros([c]));
+      this.runningVar = this.registerBuffer('running_var', tf.ones([c]));
+    }
+  }
+
+  forward(x: Tensor4D): Tensor4D {
+    const c = this.channels.currentChannels;
+    const full = c === this.channels.maxChannels;
+    const pick = (v: Variable | undefined): Tensor1D => {
+      if (!v) throw new Error('DynamicBatchNorm2d was built without tensors (allocate: false); it can only report its cost.');
+      return (full ? v : tf.slice(v, 0, c)) as Tensor1D;
+    };
+    const gamma = pick(this.gamma);
+    const beta = pick(this.beta);
+    if (!this.training) return tf.batchNorm(x, pick(this.runningMean), pick(this.runningVar), beta, gamma, this.eps);
+    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+    this.updateRunningStats(mean as Tensor1D, variance as Tensor1D, x.shape[0] * x.shape[1] * x.shape[2]);
+    return tf.batchNorm(x, mean as Tensor1D, variance as Tensor1D, beta, gamma, this.eps);
+  }
+
+  /** Blend batch statistics into the first c running entries (unbiased variance, as PyTorch). */
+  private updateRunningStats(mean: Tensor1D, variance: Tensor1D, count: number): void {
+    this.numBatchesTracked += 1;
+    const factor = this.momentum === null ? 1 / this.numBatchesTracked : this.momentum;
+    const unbias = count > 1 ? count / (count - 1) : 1;
+    const blend = (running: Variable, batch: Tensor1D, scale: number) =>
+      tf.tidy(() => {
+        const c = batch.shape[0];
+        const old = c === running.shape[0] ? running : tf.slice(running, 0, c);
+        const mixed = tf.add(tf.mul(old, 1 - factor), tf.mul(batch, factor * scale));
+        running.assign(c === running.shape[0] ? mixed : tf.concat([mixed, tf.slice(running, c)]));
+      });
+    blend(this.runningMean!, mean, 1);
+    blend(this.runningVar!, variance, unbias);
+  }
+
+  /** Running mean 0, variance 1, count 0 (before a cumulative re-calibration). */
+  resetRunningStats(): void {
+    this.numBatchesTracked = 0;
+    if (!this.runningMean || !this.runningVar) return;
+    tf.tidy(() => {
+      this.runningMean!.assign(tf.zerosLike(this.runningMean!));
+      this.runningVar!.assign(tf.onesLike(this.runningVar!));
+    });
+  }
+
+  cost(input: SpatialSize): ModuleCost {
+    return { macs: 0, params: 2 * this.channels.currentChannels, output: input };
+  }
+
+  mutables(): Mutable[] {
+    return mutablesOf(this.channels);
+  }
+}
+
+/** Every batch-norm layer of a model (for re-calibration), in module order. */
+export function batchNormLayers(model: Module): DynamicBatchNorm2d[] {
+  return model.namedModules().map(([, m]) => m).filter((m): m is DynamicBatchNorm2d => m instanceof DynamicBatchNorm2d);
+}
+
+/** Set the momentum of every batch-norm layer (null = cumulative average). */
+export function setBatchNormMomentum(model: Module, momentum: number | null): void {
+  for (const bn of batchNormLayers(model)) bn.momentum = momentum;
+}
