@@ -1,2 +1,5 @@
 // Importing this module registers the engine of the core namespace.
-export {};
+import './optim/sgd.js';
+import './optim/adamw.js';
+import './schedulers.js';
+import './losses.js';
