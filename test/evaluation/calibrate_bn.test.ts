@@ -88,8 +88,8 @@ describe('calibrateBatchNorm', () => {
       tf.tidy(() => {
         const { mean, variance } = tf.moments(b.images, [0, 1, 2]);
         const x = tf.batchNorm(b.images, mean, variance, net.bn1.beta!, net.bn1.gamma!, 1e-5);
-        const y = tf.conv2d(x, tf.slice(net.conv.weight!, [0, 0, 0, 0], [1, 1, 2, 2]) as tf.Tensor4D, 1, 0);
-        return Array.from(tf.moments(y, [0, 1, 2]).mean.dataSync());
+        const y = tf.conv2d(x as tf.Tensor4D, tf.slice(net.conv.weight!, [0, 0, 0, 0], [1, 1, 2, 2]) as tf.Tensor4D, 1, 0);
+        return Array.from(tf.moments(y as tf.Tensor4D, [0, 1, 2]).mean.dataSync());
       }),
     );
     const got = Array.from(net.bn2.runningMean!.dataSync());
