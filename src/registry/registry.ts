@@ -1,4 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
+import { UserError } from '../errors.js';
 
 /** JSON schema of a registered class's config (its own keys; `type` is implied). */
 export type JsonSchema = Record<string, unknown>;
@@ -27,10 +28,9 @@ export interface RegisterOptions {
 
 export const CORE_NAMESPACE = 'core';
 
-export class RegistryError extends Error {
+export class RegistryError extends UserError {
   constructor(message: string, readonly kind: string, readonly value: unknown, readonly suggestions: string[] = []) {
     super(message);
-    this.name = 'RegistryError';
   }
 }
 
@@ -44,16 +44,23 @@ export function displayName(key: string): string {
   return key.startsWith(`${CORE_NAMESPACE}/`) ? key.slice(CORE_NAMESPACE.length + 1) : key;
 }
 
-/** The registered names nearest to `name` by edit distance (best first). */
+/** Candidates within a small edit distance of `name` (best first); empty when none is close. */
+export function similarNames(name: string, candidates: string[], max = 3): string[] {
+  const lower = name.toLowerCase();
+  const limit = Math.max(3, Math.ceil(name.length / 2));
+  return candidates
+    .map((c) => ({ c, d: distance(lower, c.toLowerCase()) }))
+    .filter((s) => s.d <= limit)
+    .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
+    .slice(0, max)
+    .map((s) => s.c);
+}
+
+/** The registered names nearest to `name` by edit distance (best first); at least one if any exist. */
 export function nearestNames(name: string, candidates: string[], max = 3): string[] {
   if (candidates.length === 0) return [];
-  const lower = name.toLowerCase();
-  const scored = candidates.map((c) => ({ c, d: distance(lower, c.toLowerCase()) }));
-  scored.sort((a, b) => a.d - b.d || a.c.localeCompare(b.c));
-  const best = closest(name, candidates);
-  const limit = Math.max(3, Math.ceil(name.length / 2));
-  const picked = scored.filter((s) => s.d <= limit).slice(0, max).map((s) => s.c);
-  return picked.length > 0 ? picked : [best];
+  const picked = similarNames(name, candidates, max);
+  return picked.length > 0 ? picked : [closest(name, candidates)];
 }
 
 /** One registry per kind of buildable thing (models, datasets, optimizers, ...). */

@@ -1,0 +1,79 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserError } from '../errors.js';
+
+/** Wrong command-line usage (unknown option, missing argument). */
+export class UsageError extends UserError {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Options every tool accepts. */
+export const SHARED_OPTIONS = {
+  'cfg-options': { type: 'string', multiple: true },
+  debug: { type: 'boolean', default: false },
+  backend: { type: 'string' },
+  'work-dir': { type: 'string' },
+  seed: { type: 'string' },
+} as const satisfies Options;
+
+export interface ToolArgs {
+  positionals: string[];
+  /** `key.path=value` items of every `--cfg-options`, in order. */
+  cfgOptions: string[];
+  debug: boolean;
+  backend?: string;
+  workDir?: string;
+  seed?: number;
+  /** All parsed option values, the tool's own included. */
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+}
+
+/**
+ * `--cfg-options a=1 b.c=[2,3]` takes every following `key=value` word (mmengine style); rewrite
+ * them to one `--cfg-options=item` each so parseArgs sees a plain repeated option.
+ */
+function expandCfgOptions(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg !== '--cfg-options') {
+      out.push(arg);
+      continue;
+    }
+    let taken = 0;
+    while (i + 1 < argv.length && !argv[i + 1]!.startsWith('--') && argv[i + 1]!.includes('=')) {
+      out.push(`--cfg-options=${argv[++i]}`);
+      taken++;
+    }
+    if (taken === 0) throw new UsageError('--cfg-options needs at least one key.path=value item after it.');
+  }
+  return out;
+}
+
+/** Parse a tool's argv: the shared options plus `options`; positionals are allowed. */
+export function parseToolArgs(argv: readonly string[], options: Options = {}): ToolArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: expandCfgOptions(argv),
+      options: { ...SHARED_OPTIONS, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError((err as Error).message, { cause: err });
+  }
+  const values = parsed.values as ToolArgs['values'];
+  const seedText = values.seed as string | undefined;
+  const seed = seedText === undefined ? undefined : Number(seedText);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got '${seedText}'.`);
+  return {
+    positionals: parsed.positionals,
+    cfgOptions: (values['cfg-options'] as string[] | undefined) ?? [],
+    debug: values.debug === true,
+    backend: values.backend as string | undefined,
+    workDir: values['work-dir'] as string | undefined,
+    seed,
+    values,
+  };
+}

@@ -1,0 +1,37 @@
+import { resolve } from 'node:path';
+import { applyOverrides } from '../config/overrides.js';
+import { loadConfigFile } from '../config/load.js';
+import { CLI_ORIGIN, type Origins } from '../config/origins.js';
+import { validateConfig } from '../config/validate.js';
+import type { Mapping } from '../config/paths.js';
+import { importPlugins } from '../registry/plugins.js';
+
+export interface LoadedConfig {
+  /** The merged, validated config with defaults filled in. */
+  config: Mapping;
+  /** Absolute path of the config file. */
+  filename: string;
+  /** Which file defined each dotted path. */
+  origins: Origins;
+}
+
+/**
+ * Everything a tool does before building: load the YAML with its bases, apply `--cfg-options`,
+ * import `custom_imports` (relative to the file that listed each), import the core registrations,
+ * and validate (filling defaults). Throws ConfigError / PluginImportError on user mistakes.
+ */
+export async function loadConfig(path: string, overrides: readonly string[] = []): Promise<LoadedConfig> {
+  const filename = resolve(path);
+  const tracked = loadConfigFile(filename);
+  applyOverrides(tracked, overrides);
+  const imports = tracked.data.custom_imports;
+  if (Array.isArray(imports) && imports.every((s) => typeof s === 'string')) {
+    await importPlugins(imports as string[], (i) => {
+      const file = tracked.origins.fileOf(`custom_imports.${i}`);
+      return file === CLI_ORIGIN ? undefined : file;
+    });
+  }
+  await import('../register_all.js');
+  validateConfig(tracked.data, tracked.origins);
+  return { config: tracked.data, filename, origins: tracked.origins };
+}
