@@ -1,2 +1,11 @@
-// Importing this module registers the algorithms of the core namespace.
-export {};
+// Importing this module registers the algorithms and subnet samplers of the core namespace.
+export * from './samplers/index.js';
+export { AlgorithmConfigError } from './errors.js';
+export { BaseAlgorithm } from './base.js';
+export { SPOS, type SPOSConfig } from './spos.js';
+export { BigNAS, type BigNASConfig } from './bignas.js';
+export { Distill, type DistillConfig } from './distill.js';
+export { ImageClassifier, type ImageClassifierConfig } from './image_classifier.js';
+export { buildTeacher, type TeacherConfig } from './teacher.js';
+export { resolveSubnet, fixSubnet, type SubnetSpec } from './subnet.js';
+export type { Algorithm, TrainContext } from './types.js';

@@ -1,0 +1,7 @@
+/** A model config that cannot work with the algorithm it names (e.g. SPOS on a fixed network). */
+export class AlgorithmConfigError extends Error {
+  constructor(message: string, readonly algorithm: string, readonly key: string) {
+    super(message);
+    this.name = 'AlgorithmConfigError';
+  }
+}

@@ -1,0 +1,6 @@
+// Importing this module registers the subnet samplers.
+export * from './types.js';
+export * from './constraints.js';
+export * from './base.js';
+export * from './uniform.js';
+export * from './channel_warmup.js';

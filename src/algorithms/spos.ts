@@ -1,0 +1,66 @@
+import type { Supernet } from '../models/types.js';
+import type { Batch } from '../datasets/types.js';
+import type { Loss } from '../engine/types.js';
+import { ALGORITHMS } from '../registry/registries.js';
+import type { TypedConfig } from '../registry/registry.js';
+import type { TrainContext } from './types.js';
+import type { SubnetSampler } from './samplers/types.js';
+import {
+  ARCHITECTURE_PROPERTY,
+  BaseAlgorithm,
+  DEFAULT_LOSS,
+  DEFAULT_SAMPLER,
+  buildLoss,
+  buildSampler,
+  requireSupernet,
+  supervisedLoss,
+  type AlgorithmConfig,
+} from './base.js';
+
+export interface SPOSConfig extends AlgorithmConfig {
+  sampler?: TypedConfig;
+  loss?: TypedConfig;
+}
+
+/** Single Path One-Shot: each step trains one subnet drawn by the sampler on the ground truth. */
+export class SPOS extends BaseAlgorithm {
+  readonly supernet: Supernet;
+  readonly sampler: SubnetSampler;
+  readonly loss: Loss;
+
+  constructor(cfg: SPOSConfig) {
+    super(cfg);
+    this.supernet = requireSupernet(this.architecture, 'SPOS', cfg.architecture.type);
+    this.sampler = buildSampler(cfg.sampler);
+    this.loss = buildLoss(cfg.loss, DEFAULT_LOSS);
+  }
+
+  trainStep(batch: Batch, ctx: TrainContext): Record<string, number> {
+    this.supernet.mutator.set(this.sampler.sample(this.supernet, ctx));
+    const loss = ctx.optim.accumulate(supervisedLoss(this.supernet, this.loss, batch));
+    ctx.optim.step();
+    return { loss };
+  }
+
+  override getState(): Record<string, unknown> {
+    return { sampler: this.sampler.getState() };
+  }
+
+  override setState(state: Record<string, unknown>): void {
+    if (state.sampler) this.sampler.setState(state.sampler as Record<string, unknown>);
+  }
+}
+
+export const SPOS_SCHEMA = {
+  type: 'object',
+  description: 'Single Path One-Shot supernet training: one sampled subnet per step.',
+  properties: {
+    architecture: ARCHITECTURE_PROPERTY,
+    sampler: { 'x-kind': 'samplers', default: DEFAULT_SAMPLER, description: 'Draws the subnet of each step.' },
+    loss: { 'x-kind': 'losses', default: DEFAULT_LOSS, description: 'Ground-truth loss (e.g. label smoothing).' },
+  },
+  required: ['architecture'],
+  additionalProperties: false,
+};
+
+ALGORITHMS.register('SPOS', SPOS, { schema: SPOS_SCHEMA });

@@ -1,0 +1,61 @@
+import { isSupernet, type Classifier } from '../models/types.js';
+import { MODELS } from '../registry/registries.js';
+import type { TypedConfig } from '../registry/registry.js';
+import { AlgorithmConfigError } from './errors.js';
+import { SUBNET_SPEC_SCHEMA, fixSubnet, resolveSubnet, type SubnetSpec } from './subnet.js';
+import { readCheckpointTensors, selectWeights } from './checkpoint_weights.js';
+
+export interface TeacherConfig {
+  architecture: TypedConfig;
+  checkpoint?: string;
+  subnet?: SubnetSpec;
+}
+
+export const TEACHER_SCHEMA = {
+  type: 'object',
+  description: 'The frozen teacher: its architecture config, its trained weights and, for a supernet, its subnet.',
+  properties: {
+    architecture: { 'x-kind': 'models', description: 'Teacher network config.' },
+    checkpoint: {
+      type: 'string',
+      description: 'Checkpoint with the teacher weights (a tools/train.ts checkpoint); without it the teacher keeps random weights.',
+    },
+    subnet: { ...SUBNET_SPEC_SCHEMA, description: `Teacher subnet when the teacher is a supernet. ${SUBNET_SPEC_SCHEMA.description}` },
+  },
+  required: ['architecture'],
+  additionalProperties: false,
+};
+
+/** Build the teacher, load its weights, fix its subnet, and freeze it in eval mode. */
+export function buildTeacher(cfg: TeacherConfig): Classifier {
+  const teacher = MODELS.build<Classifier>(cfg.architecture);
+  if (cfg.subnet !== undefined) {
+    if (!isSupernet(teacher)) {
+      throw new AlgorithmConfigError(`model.teacher.subnet is set but the teacher '${cfg.architecture.type}' is not a supernet.`, 'Distill', 'teacher.subnet');
+    }
+    fixSubnet(teacher, resolveSubnet(cfg.subnet, teacher, 'model.teacher.subnet'));
+  }
+  if (cfg.checkpoint !== undefined) {
+    const path = cfg.checkpoint;
+    const tensors = readCheckpointTensors(path);
+    try {
+      const names = Object.keys(teacher.stateDict());
+      const weights = selectWeights(tensors, names);
+      if (!weights) {
+        throw new AlgorithmConfigError(
+          `Checkpoint ${path} (model.teacher.checkpoint) holds no weights of the teacher '${cfg.architecture.type}': ` +
+            `none of its ${Object.keys(tensors).length} tensors fits all ${names.length} teacher variables (e.g. '${names[0]}'). ` +
+            'Check that model.teacher.architecture is the config the checkpoint was trained with.',
+          'Distill',
+          'teacher.checkpoint',
+        );
+      }
+      teacher.loadStateDict(weights);
+    } finally {
+      for (const t of Object.values(tensors)) t.dispose();
+    }
+  }
+  // Frozen: no optimizer or gradient tape can reach the teacher's variables.
+  for (const v of teacher.parameters()) v.trainable = false;
+  return teacher.eval();
+}

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/services/rng.js';
+import { SAMPLERS } from '../../src/registry/registries.js';
+import {
+  ChannelWarmupSampler,
+  ConstraintError,
+  UniformSampler,
+  allowedCount,
+  type SubnetSampler,
+} from '../../src/algorithms/samplers/index.js';
+import { TinySupernet } from './tiny_supernet.js';
+
+const ctx = (epoch: number, rng = new Rng(5)) => ({ epoch, rng });
+
+describe('UniformSampler', () => {
+  it('draws every choice, returns choices without changing the active subnet', () => {
+    const net = new TinySupernet({ widths: [2, 3, 4], depths: [1, 2] });
+    const s = SAMPLERS.build<SubnetSampler>({ type: 'UniformSampler' });
+    net.mutator.setMin();
+    const seen = new Set<string>();
+    const c = ctx(0);
+    for (let i = 0; i < 60; i++) seen.add(JSON.stringify(s.sample(net, c)));
+    expect(seen.size).toBe(6);
+    expect(net.mutator.current()).toEqual({ 'hidden.out_channels': 2, depth: 1 });
+    net.dispose();
+  });
+
+  it('max/min are the extremes of the space', () => {
+    const net = new TinySupernet();
+    const s = new UniformSampler();
+    expect(s.max(net, ctx(0))).toEqual({ 'hidden.out_channels': 4, depth: 2 });
+    expect(s.min(net, ctx(0))).toEqual({ 'hidden.out_channels': 2, depth: 1 });
+    net.dispose();
+  });
+});
+
+describe('ChannelWarmupSampler', () => {
+  it('grows the allowed count from 1 to all over warmup_epochs (SPOS-MXNet schedule)', () => {
+    // 7 choices over 6 epochs: one more choice per epoch.
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((e) => allowedCount(7, e, 6))).toEqual([1, 2, 3, 4, 5, 6, 7, 7]);
+    // 7 choices over 3 epochs: floor(6 * e / 3) + 1.
+    expect([0, 1, 2, 3].map((e) => allowedCount(7, e, 3))).toEqual([1, 3, 5, 7]);
+    // With a start epoch: widest only before and at the start.
+    expect([0, 4, 5, 6, 7].map((e) => allowedCount(3, e, 2, 5))).toEqual([1, 1, 1, 2, 3]);
+    expect(allowedCount(4, 0, 0)).toBe(4);
+  });
+
+  it('restricts widths (widest first) but not depths, and min follows the allowed set', () => {
+    const net = new TinySupernet({ widths: [2, 3, 4, 5, 6], depths: [1, 2] });
+    const s = new ChannelWarmupSampler({ warmup_epochs: 4 });
+    const widthsAt = (epoch: number) => {
+      const seen = new Set<number>();
+      const depths = new Set<number>();
+      const c = ctx(epoch);
+      for (let i = 0; i < 80; i++) {
+        const ch = s.sample(net, c);
+        seen.add(ch['hidden.out_channels']!);
+        depths.add(ch.depth!);
+      }
+      expect([...depths].sort()).toEqual([1, 2]);
+      return [...seen].sort((a, b) => a - b);
+    };
+    expect(widthsAt(0)).toEqual([6]);
+    expect(widthsAt(1)).toEqual([5, 6]);
+    expect(widthsAt(2)).toEqual([4, 5, 6]);
+    expect(widthsAt(3)).toEqual([3, 4, 5, 6]);
+    expect(widthsAt(4)).toEqual([2, 3, 4, 5, 6]);
+    expect(s.min(net, ctx(1))).toEqual({ 'hidden.out_channels': 5, depth: 1 });
+    expect(s.max(net, ctx(1))).toEqual({ 'hidden.out_channels': 6, depth: 2 });
+    net.dispose();
+  });
+
+  it("alias_pattern '.' also warms up depths", () => {
+    const net = new TinySupernet({ widths: [2, 3], depths: [1, 2] });
+    const s = new ChannelWarmupSampler({ warmup_epochs: 2, alias_pattern: '.' });
+    const c = ctx(0);
+    for (let i = 0; i < 20; i++) expect(s.sample(net, c)).toEqual({ 'hidden.out_channels': 3, depth: 2 });
+    net.dispose();
+  });
+});
+
+describe('constrained sampling', () => {
+  // Tiny space: macs = 4c + (d == 2 ? c^2 : 0) + 3c, c in {2,3,4}, d in {1,2}: 14, 21, 28, 18, 30, 44.
+  it('every sample lies in the range, and all subnets in it are reached', () => {
+    const net = new TinySupernet();
+    const s = new UniformSampler({ constraints: { macs: [18, 30] } });
+    const seen = new Set<number>();
+    const c = ctx(0);
+    for (let i = 0; i < 100; i++) {
+      const m = net.complexity(s.sample(net, c)).macs;
+      expect(m).toBeGreaterThanOrEqual(18);
+      expect(m).toBeLessThanOrEqual(30);
+      seen.add(m);
+    }
+    expect([...seen].sort((a, b) => a - b)).toEqual([18, 21, 28, 30]);
+    expect((s.getState() as { rejected: number }).rejected).toBeGreaterThan(0);
+    net.dispose();
+  });
+
+  it('an empty or out-of-space range fails at once, naming the range and the space', () => {
+    const net = new TinySupernet();
+    const reversed = new UniformSampler({ constraints: { macs: [30, 18] } });
+    expect(() => reversed.sample(net, ctx(0))).toThrow(ConstraintError);
+    expect(() => reversed.sample(net, ctx(0))).toThrow(/macs range \[30, 18\] is empty.*macs \[14, 44\], params \[17, 47\]/);
+    const above = new UniformSampler({ constraints: { params: [100, null] } });
+    expect(() => above.sample(net, ctx(0))).toThrow(/params range \[100, inf\] lies above the largest subnet \(47\)/);
+  });
+
+  it('a range with no subnet inside gives up after max_retries', () => {
+    const net = new TinySupernet();
+    const s = new UniformSampler({ constraints: { macs: [22, 27] }, max_retries: 25 });
+    expect(() => s.sample(net, ctx(0))).toThrow(/no subnet with macs in \[22, 27\] in 25 draws.*macs \[14, 44\]/);
+    expect(s.getState()).toEqual({ draws: 25, rejected: 25 });
+  });
+
+  it('warm-up and constraints combine; the error says warm-up may be the cause', () => {
+    const net = new TinySupernet();
+    const s = new ChannelWarmupSampler({ warmup_epochs: 2, constraints: { macs: [14, 21] }, max_retries: 10 });
+    expect(() => s.sample(net, ctx(0))).toThrow(/warm-up/);
+    expect(net.complexity(s.sample(net, ctx(2))).macs).toBeLessThanOrEqual(21);
+  });
+});
+
+describe('sampler state', () => {
+  it('round-trips, and with the rng state resumes the same sequence', () => {
+    const net = new TinySupernet({ widths: [2, 3, 4, 5], depths: [1, 2] });
+    const a = new ChannelWarmupSampler({ warmup_epochs: 3, constraints: { macs: [0, 60] } });
+    const rng = new Rng(11);
+    for (let i = 0; i < 5; i++) a.sample(net, ctx(1, rng));
+    const saved = JSON.parse(JSON.stringify({ sampler: a.getState(), rng: rng.getState() }));
+    const next = Array.from({ length: 8 }, () => a.sample(net, ctx(2, rng)));
+
+    const b = new ChannelWarmupSampler({ warmup_epochs: 3, constraints: { macs: [0, 60] } });
+    b.setState(saved.sampler);
+    expect(b.getState()).toEqual(saved.sampler);
+    expect((saved.sampler as { stage_epoch: number }).stage_epoch).toBe(1);
+    const rng2 = new Rng(0, saved.rng);
+    expect(Array.from({ length: 8 }, () => b.sample(net, ctx(2, rng2)))).toEqual(next);
+    expect(b.getState()).toEqual(a.getState());
+    net.dispose();
+  });
+});
