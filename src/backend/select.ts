@@ -1,0 +1,142 @@
+import 'reflect-metadata';
+import { container } from 'tsyringe';
+import { similarNames } from '../registry/registry.js';
+import { TOKENS } from '../services/tokens.js';
+import { tf } from '../tf.js';
+import { BackendUnavailableError, UnknownBackendError } from './errors.js';
+import { registerWasmTrainingKernels } from './wasm/register.js';
+
+export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** The backend in use and why it was chosen; registered as the TOKENS.backend service. */
+export interface BackendChoice {
+  name: BackendName;
+  reason: string;
+}
+
+export interface InitBackendOptions {
+  /** Loads an optional package by name; tests replace it to simulate installed or absent ones. */
+  importModule?: (name: string) => Promise<unknown>;
+}
+
+// Native engines are optional: never dependencies, loaded only if the user installed one.
+const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+const defaultLog = (msg: string): void => console.error(`[tfrazor] ${msg}`);
+const importByName = (name: string): Promise<unknown> => import(name);
+
+let current: BackendChoice | null = null;
+
+/** Validates a `--backend` value. */
+export function parseBackendName(value: string): BackendName {
+  if ((BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName;
+  throw new UnknownBackendError(value, BACKEND_NAMES, similarNames(value, [...BACKEND_NAMES], 1)[0]);
+}
+
+/** The command that adds the native TensorFlow engine, pinned to the installed tfjs version. */
+export function nativeInstallHint(): string {
+  const v = tf.version_core;
+  return `Install it with \`npm install @tensorflow/tfjs-node-gpu@${v}\` (CUDA GPU) or ` +
+    `\`npm install @tensorflow/tfjs-node@${v}\` (CPU), matching @tensorflow/tfjs ${v}.`;
+}
+
+/**
+ * Chooses and activates the TensorFlow.js backend: forced by `requested`, else the first that
+ * loads of tfjs-node-gpu, tfjs-node (both 'tensorflow'), wasm (with the training kernels), cpu.
+ * Logs the choice and the reason; calling again with the same request is a no-op.
+ */
+export async function initBackend(requested?: BackendName | string,
+    log: (msg: string) => void = defaultLog, options: InitBackendOptions = {}): Promise<BackendChoice> {
+  const forced = requested === undefined ? undefined : parseBackendName(requested);
+  if (current !== null && (forced === undefined || forced === current.name) &&
+      tf.getBackend() === current.name) {
+    return current;
+  }
+  const importModule = options.importModule ?? importByName;
+  const choice = forced === undefined
+    ? await chooseAutomatically(importModule)
+    : await activateForced(forced, importModule);
+  current = choice;
+  container.register(TOKENS.backend, { useValue: choice });
+  log(`backend: ${choice.name} (${choice.reason})`);
+  return choice;
+}
+
+/** For tests: switch to `name` (wasm gets the training kernels) and wait until it is ready. */
+export async function useBackend(name: BackendName): Promise<BackendChoice> {
+  return initBackend(name, () => undefined);
+}
+
+async function chooseAutomatically(importModule: (name: string) => Promise<unknown>): Promise<BackendChoice> {
+  const skipped: string[] = [];
+  const native = await tryNative(importModule);
+  if (native.ok) return { name: 'tensorflow', reason: `${native.detail}; chosen first, native is fastest` };
+  skipped.push(native.detail);
+  const wasm = await tryWasm(importModule);
+  if (wasm.ok) return { name: 'wasm', reason: `${skipped.join('; ')}; ${wasm.detail}` };
+  skipped.push(wasm.detail);
+  await activate('cpu');
+  return { name: 'cpu', reason: `${skipped.join('; ')}; falling back to the pure-JS cpu backend` };
+}
+
+async function activateForced(name: BackendName,
+    importModule: (name: string) => Promise<unknown>): Promise<BackendChoice> {
+  if (name === 'tensorflow') {
+    const native = await tryNative(importModule);
+    if (!native.ok) throw new BackendUnavailableError(name, native.detail, nativeInstallHint());
+    return { name, reason: `forced by --backend; ${native.detail}` };
+  }
+  if (name === 'wasm') {
+    const wasm = await tryWasm(importModule);
+    if (!wasm.ok) {
+      throw new BackendUnavailableError(name, wasm.detail,
+        'Reinstall the dependencies with `npm ci` (@tensorflow/tfjs-backend-wasm is a dependency).');
+    }
+    return { name, reason: `forced by --backend; ${wasm.detail}` };
+  }
+  await activate('cpu');
+  return { name, reason: 'forced by --backend; pure-JS cpu backend' };
+}
+
+interface Attempt { ok: boolean; detail: string }
+
+async function tryNative(importModule: (name: string) => Promise<unknown>): Promise<Attempt> {
+  const failures: string[] = [];
+  for (const pkg of NATIVE_PACKAGES) {
+    try {
+      await importModule(pkg);
+      if (await activate('tensorflow')) return { ok: true, detail: `${pkg} loaded` };
+      failures.push(`${pkg} loaded but its 'tensorflow' backend did not start`);
+    } catch (err) {
+      failures.push(`${pkg} ${describeLoadFailure(err, pkg)}`);
+    }
+  }
+  return { ok: false, detail: failures.join(', ') };
+}
+
+async function tryWasm(importModule: (name: string) => Promise<unknown>): Promise<Attempt> {
+  try {
+    await importModule('@tensorflow/tfjs-backend-wasm');
+    if (!(await activate('wasm'))) return { ok: false, detail: 'the wasm backend failed to start' };
+    registerWasmTrainingKernels();
+    return { ok: true, detail: 'wasm with the tfrazor training kernels (conv gradients, Tile)' };
+  } catch (err) {
+    return { ok: false, detail: `@tensorflow/tfjs-backend-wasm ${describeLoadFailure(err, '@tensorflow/tfjs-backend-wasm')}` };
+  }
+}
+
+async function activate(name: string): Promise<boolean> {
+  if (tf.findBackendFactory(name) === undefined && tf.findBackend(name) === undefined) return false;
+  const ok = await tf.setBackend(name);
+  await tf.ready();
+  return ok && tf.getBackend() === name;
+}
+
+function describeLoadFailure(err: unknown, pkg: string): string {
+  const code = (err as { code?: string }).code;
+  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  const notFound = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+  if (notFound && message.includes(pkg)) return 'is not installed';
+  return `failed to load (${message})`;
+}

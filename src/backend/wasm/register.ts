@@ -1,0 +1,54 @@
+import { tf } from '../../tf.js';
+import {
+  conv2DBackpropFilter, conv2DBackpropInput, depthwiseBackpropFilter, depthwiseBackpropInput,
+} from './conv_kernels.js';
+import { tileKernel } from './tile.js';
+
+/** Training kernels this package registers on the wasm backend, by kernel name. */
+export const WASM_TRAINING_KERNELS: ReadonlyMap<string, tf.KernelFunc> = new Map([
+  ['Conv2DBackpropFilter', conv2DBackpropFilter as unknown as tf.KernelFunc],
+  ['Conv2DBackpropInput', conv2DBackpropInput as unknown as tf.KernelFunc],
+  ['DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter as unknown as tf.KernelFunc],
+  ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput as unknown as tf.KernelFunc],
+  ['Tile', tileKernel as unknown as tf.KernelFunc],
+]);
+
+// The stock configs replaced here, kept so a benchmark can put them back in the same process.
+const stockConfigs = new Map<string, tf.KernelConfig>();
+
+function isOurs(config: tf.KernelConfig | undefined): boolean {
+  return config !== undefined && WASM_TRAINING_KERNELS.get(config.kernelName) === config.kernelFunc;
+}
+
+/** Registers the training kernels on 'wasm' (replacing slow stock ones). Safe to call twice. */
+export function registerWasmTrainingKernels(): void {
+  for (const [kernelName, kernelFunc] of WASM_TRAINING_KERNELS) {
+    const current = tf.getKernel(kernelName, 'wasm');
+    if (isOurs(current)) continue;
+    if (current !== undefined) {
+      stockConfigs.set(kernelName, current);
+      tf.unregisterKernel(kernelName, 'wasm');
+    }
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  }
+}
+
+/**
+ * Puts the stock wasm kernels back where wasm has one. Kernels wasm lacks (the conv filter
+ * gradients) stay registered, since without them a convnet cannot train on wasm at all.
+ */
+export function restoreStockWasmKernels(): void {
+  const backend = tf.engine().registry.wasm as tf.KernelBackend | undefined;
+  for (const [kernelName, stock] of stockConfigs) {
+    if (!isOurs(tf.getKernel(kernelName, 'wasm'))) continue;
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel(stock);
+    // A stock kernel registered after the backend started has not run its setup (its wasm binding).
+    if (backend !== undefined) stock.setupFunc?.(backend);
+  }
+}
+
+/** Names of the kernels currently served by this package's implementations. */
+export function activeWasmTrainingKernels(): string[] {
+  return [...WASM_TRAINING_KERNELS.keys()].filter((k) => isOurs(tf.getKernel(k, 'wasm')));
+}

@@ -1,0 +1,48 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  activeWasmTrainingKernels, registerWasmTrainingKernels, restoreStockWasmKernels, useBackend,
+} from '../../src/backend/index.js';
+import { tf } from '../../src/tf.js';
+
+function convGradients(): Float32Array[] {
+  return tf.tidy(() => {
+    const x = tf.randomNormal([2, 9, 9, 4], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const f = tf.randomNormal([3, 3, 4, 5], 0, 1, 'float32', 2) as tf.Tensor4D;
+    const scale = tf.randomNormal([1, 1, 1, 5], 0, 1, 'float32', 3);
+    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'), scale)))([x, f]);
+    return grads.map((g) => g.dataSync() as Float32Array);
+  });
+}
+
+function wasmBuffers(): number {
+  return (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+}
+
+describe('wasm training kernel registration', () => {
+  afterAll(() => registerWasmTrainingKernels());
+
+  it('restores the stock kernels (keeping the missing filter gradient) and registers again', async () => {
+    await useBackend('wasm');
+    const ours = convGradients();
+    restoreStockWasmKernels();
+    expect(activeWasmTrainingKernels().sort()).toEqual([
+      'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
+    ]);
+    const stock = convGradients();
+    expect(Array.from(stock[0]).map((v, i) => Math.abs(v - ours[0][i])).every((d) => d < 1e-4)).toBe(true);
+    registerWasmTrainingKernels();
+    registerWasmTrainingKernels();
+    expect(activeWasmTrainingKernels()).toHaveLength(5);
+  });
+
+  it('releases every intermediate wasm buffer the kernels make', async () => {
+    await useBackend('wasm');
+    convGradients();
+    const tensors = tf.memory().numTensors;
+    const buffers = wasmBuffers();
+    for (let i = 0; i < 3; i++) convGradients();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(wasmBuffers()).toBe(buffers);
+  });
+});

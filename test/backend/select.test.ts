@@ -1,0 +1,109 @@
+import 'reflect-metadata';
+import { container } from 'tsyringe';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { TOKENS } from '../../src/services/tokens.js';
+import { tf } from '../../src/tf.js';
+
+type SelectModule = typeof import('../../src/backend/select.js');
+
+// Each test gets a fresh selection state (the module caches the choice to stay idempotent).
+let select: SelectModule;
+beforeEach(async () => {
+  vi.resetModules();
+  select = await import('../../src/backend/select.js');
+});
+
+function notInstalled(name: string): Error {
+  return Object.assign(new Error(`Cannot find package '${name}' imported from /work/main/src`),
+    { code: 'ERR_MODULE_NOT_FOUND' });
+}
+
+/** Behaves like the real import, except that the named packages are absent. */
+function importWithout(...absent: string[]): (name: string) => Promise<unknown> {
+  return async (name) => {
+    if (absent.includes(name)) throw notInstalled(name);
+    return import(name);
+  };
+}
+
+const NATIVE = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
+
+describe('initBackend', () => {
+  it('forces cpu', async () => {
+    const logs: string[] = [];
+    const choice = await select.initBackend('cpu', (m) => logs.push(m));
+    expect(choice.name).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect(logs).toEqual(['backend: cpu (forced by --backend; pure-JS cpu backend)']);
+  });
+
+  it('forces wasm and registers the training kernels', async () => {
+    const choice = await select.initBackend('wasm', () => undefined);
+    expect(choice.name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+  });
+
+  it('rejects an unknown name, listing the valid ones and the nearest', async () => {
+    await expect(select.initBackend('wsam', () => undefined)).rejects.toThrow(
+      'Unknown backend "wsam" (from --backend). Valid names: tensorflow, wasm, cpu. Did you mean "wasm"?');
+    await expect(select.initBackend('gpu', () => undefined)).rejects.toBeInstanceOf(Error);
+  });
+
+  it('explains a forced tensorflow backend that is not installed, with the install command', async () => {
+    const err = await select.initBackend('tensorflow', () => undefined,
+      { importModule: importWithout(...NATIVE) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    const message = (err as Error).message;
+    expect(message).toContain('@tensorflow/tfjs-node-gpu is not installed');
+    expect(message).toContain(`npm install @tensorflow/tfjs-node-gpu@${tf.version_core}`);
+    expect((err as { isUserError?: boolean }).isUserError).toBe(true);
+  });
+
+  it('falls back to wasm when tfjs-node is absent, logging why', async () => {
+    const logs: string[] = [];
+    const choice = await select.initBackend(undefined, (m) => logs.push(m),
+      { importModule: importWithout(...NATIVE) });
+    expect(choice.name).toBe('wasm');
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(/^backend: wasm \(@tensorflow\/tfjs-node-gpu is not installed, @tensorflow\/tfjs-node is not installed; wasm/);
+    expect(container.resolve(TOKENS.backend)).toBe(choice);
+  });
+
+  it('reports a native package that is installed but broken, then falls back', async () => {
+    const logs: string[] = [];
+    const choice = await select.initBackend(undefined, (m) => logs.push(m), {
+      importModule: async (name) => {
+        if (name === '@tensorflow/tfjs-node-gpu') throw new Error('libcudart.so.11.0: cannot open shared object file');
+        if (name === '@tensorflow/tfjs-node') throw notInstalled(name);
+        return import(name);
+      },
+    });
+    expect(choice.name).toBe('wasm');
+    expect(choice.reason).toContain('@tensorflow/tfjs-node-gpu failed to load (libcudart.so.11.0');
+  });
+
+  it('falls back to cpu when wasm cannot load either', async () => {
+    const choice = await select.initBackend(undefined, () => undefined,
+      { importModule: importWithout(...NATIVE, '@tensorflow/tfjs-backend-wasm') });
+    expect(choice.name).toBe('cpu');
+    expect(choice.reason).toContain('@tensorflow/tfjs-backend-wasm is not installed');
+  });
+
+  it('is idempotent: a second call returns the same choice without logging again', async () => {
+    const logs: string[] = [];
+    const first = await select.initBackend('wasm', (m) => logs.push(m));
+    const second = await select.initBackend('wasm', (m) => logs.push(m));
+    const third = await select.initBackend(undefined, (m) => logs.push(m));
+    expect(second).toBe(first);
+    expect(third).toBe(first);
+    expect(logs).toHaveLength(1);
+  });
+
+  it('useBackend switches between backends', async () => {
+    expect((await select.useBackend('cpu')).name).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect((await select.useBackend('wasm')).name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+  });
+});
