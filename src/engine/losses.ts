@@ -73,10 +73,8 @@ export class KLDivergence implements Loss {
 }
 
 /** Identity whose gradient is zero: detaches a tensor computed inside a gradient tape. */
-export const stopGradient: (x: Tensor) => Tensor = tf.customGrad((x: Tensor) => ({
-  value: tf.clone(x),
-  gradFunc: (dy: Tensor) => tf.zerosLike(dy),
-})) as unknown as (x: Tensor) => Tensor;
+const detach = (x: Tensor) => ({ value: tf.clone(x), gradFunc: (dy: Tensor) => tf.zerosLike(dy) });
+export const stopGradient = tf.customGrad(detach as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: Tensor) => Tensor;
 
 LOSSES.register('CrossEntropyLoss', CrossEntropyLoss, {
   schema: {
