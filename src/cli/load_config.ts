@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { applyOverrides } from '../config/overrides.js';
-import { loadConfigFile } from '../config/load.js';
+import { loadConfigFile, loadConfigText } from '../config/load.js';
+import type { TrackedConfig } from '../config/merge.js';
 import { CLI_ORIGIN, type Origins } from '../config/origins.js';
 import { validateConfig } from '../config/validate.js';
 import type { Mapping } from '../config/paths.js';
@@ -22,7 +23,19 @@ export interface LoadedConfig {
  */
 export async function loadConfig(path: string, overrides: readonly string[] = []): Promise<LoadedConfig> {
   const filename = resolve(path);
-  const tracked = loadConfigFile(filename);
+  return prepare(loadConfigFile(filename), filename, overrides);
+}
+
+/** `loadConfig` for YAML text; `filename` anchors relative `_base_` and `custom_imports` paths. */
+export async function loadConfigFromText(
+  text: string,
+  filename = resolve('inline.yaml'),
+  overrides: readonly string[] = [],
+): Promise<LoadedConfig> {
+  return prepare(loadConfigText(text, filename), resolve(filename), overrides);
+}
+
+async function prepare(tracked: TrackedConfig, filename: string, overrides: readonly string[]): Promise<LoadedConfig> {
   applyOverrides(tracked, overrides);
   const imports = tracked.data.custom_imports;
   if (Array.isArray(imports) && imports.every((s) => typeof s === 'string')) {

@@ -38,7 +38,7 @@ export function translateAjvErrors(errors: ErrorObject[], base: string, origins:
 
 function translateOne(e: ErrorObject, base: string, origins: Origins): ConfigError {
   const path = dottedPath(base, e.instancePath);
-  const where = (p: string) => `at ${p === '' ? 'the top level' : p}${inFile(origins.fileOf(p))}`;
+  const where = (p: string, fileOfPath = p) => `at ${p === '' ? 'the top level' : p}${inFile(origins.fileOf(fileOfPath))}`;
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'additionalProperties': {
@@ -49,7 +49,7 @@ function translateOne(e: ErrorObject, base: string, origins: Origins): ConfigErr
       const suggestions = closestNames(key, valid);
       const expected = valid.length ? `one of the keys ${valid.join(', ')}` : 'no keys here';
       return new ConfigError(
-        `Unknown key '${key}' ${where(path)}.${didYouMean(suggestions)} Valid keys ${path === '' ? 'at the top level' : `of ${path}`}: ${valid.join(', ') || '(none)'}.`,
+        `Unknown key '${key}' ${where(path, p)}.${didYouMean(suggestions)} Valid keys ${path === '' ? 'at the top level' : `of ${path}`}: ${valid.join(', ') || '(none)'}.`,
         { file: origins.fileOf(p), path: p, value: isMapping(e.data) ? e.data[key] : undefined, expected, suggestions },
       );
     }

@@ -49,11 +49,12 @@ export function didYouMean(suggestions: readonly string[]): string {
   return ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?`;
 }
 
-/** The valid names closest to a typo: all those tied for the smallest edit distance (none if far). */
+/** The valid names closest to a typo: those tied for the smallest edit distance, none if all are far. */
 export function closestNames(name: string, candidates: string[]): string[] {
-  const near = similarNames(name, candidates, 5);
-  if (near.length === 0) return [];
+  const limit = Math.max(2, Math.ceil(name.length / 3));
   const d = (c: string) => distance(name.toLowerCase(), c.toLowerCase());
+  const near = similarNames(name, candidates, 5).filter((c) => d(c) <= limit);
+  if (near.length === 0) return [];
   const best = d(near[0]!);
   return near.filter((c) => d(c) === best);
 }

@@ -1,5 +1,5 @@
 export { ConfigError, type ConfigErrorDetails } from './errors.js';
-export { loadConfigFile } from './load.js';
+export { loadConfigFile, loadConfigText } from './load.js';
 export { mergeInto, type TrackedConfig } from './merge.js';
 export { Origins, CLI_ORIGIN } from './origins.js';
 export { applyOverrides, parseOverride } from './overrides.js';

@@ -6,10 +6,10 @@ import { mergeInto, setsPath, type BaseConflict, type TrackedConfig } from './me
 import { Origins } from './origins.js';
 import { displayFile, displayValue, isMapping, type Mapping } from './paths.js';
 
-function parseYamlFile(file: string): Mapping {
+function parseYaml(text: string, file: string): Mapping {
   let data: unknown;
   try {
-    data = parse(readFileSync(file, 'utf8'));
+    data = parse(text);
   } catch (err) {
     throw new ConfigError(`Cannot parse ${displayFile(file)} as YAML: ${(err as Error).message}`, { file }, { cause: err });
   }
@@ -57,12 +57,17 @@ export function loadConfigFile(path: string): TrackedConfig {
   return loadTracked(resolve(path), []);
 }
 
-function loadTracked(file: string, stack: string[]): TrackedConfig {
+/** Load a config from YAML text; `filename` names it in errors and anchors relative `_base_` paths. */
+export function loadConfigText(text: string, filename = resolve('inline.yaml')): TrackedConfig {
+  return loadTracked(resolve(filename), [], text);
+}
+
+function loadTracked(file: string, stack: string[], text?: string): TrackedConfig {
   if (stack.includes(file)) {
     const cycle = [...stack.slice(stack.indexOf(file)), file].map(displayFile).join(' -> ');
     throw new ConfigError(`_base_ files include each other in a cycle: ${cycle}.`, { file, path: '_base_' });
   }
-  const own = parseYamlFile(file);
+  const own = parseYaml(text ?? readFileSync(file, 'utf8'), file);
   const merged: TrackedConfig = { data: {}, origins: new Origins() };
   const conflicts: BaseConflict[] = [];
   for (const rel of basePaths(own, file)) {

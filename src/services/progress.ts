@@ -68,6 +68,7 @@ export class LineProgress implements ProgressReporter {
   private payload?: ProgressPayload;
   private startedAt = 0;
   private lastLineAt = 0;
+  private lastLineDone = -1;
   private active = false;
 
   constructor(
@@ -83,6 +84,7 @@ export class LineProgress implements ProgressReporter {
     this.payload = undefined;
     this.startedAt = this.now();
     this.lastLineAt = this.startedAt;
+    this.lastLineDone = -1;
     this.active = true;
   }
 
@@ -99,11 +101,12 @@ export class LineProgress implements ProgressReporter {
 
   stop(): void {
     if (!this.active) return;
-    this.writeLine(this.now());
+    if (this.done !== this.lastLineDone) this.writeLine(this.now());
     this.active = false;
   }
 
   private writeLine(t: number): void {
+    this.lastLineDone = this.done;
     const elapsed = (t - this.startedAt) / 1000;
     const eta = this.done > 0 ? (elapsed / this.done) * (this.total - this.done) : NaN;
     const pct = this.total > 0 ? Math.floor((100 * this.done) / this.total) : 0;

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { parseToolArgs, UsageError } from '../../src/cli/args.js';
+
+describe('parseToolArgs', () => {
+  it('collects every key=value after --cfg-options, across repeated flags', () => {
+    const a = parseToolArgs(['cfg.yaml', '--cfg-options', 'a.b=1', 'c.0=[1,2]', '--seed', '3', '--cfg-options', 'd=x', '--debug']);
+    expect(a.positionals).toEqual(['cfg.yaml']);
+    expect(a.cfgOptions).toEqual(['a.b=1', 'c.0=[1,2]', 'd=x']);
+    expect(a.seed).toBe(3);
+    expect(a.debug).toBe(true);
+  });
+
+  it('reads the shared options and a tool’s own', () => {
+    const a = parseToolArgs(['--backend', 'wasm', '--work-dir', 'out', '--resume', 'x.ckpt', 'c.yaml'], {
+      resume: { type: 'string' },
+    });
+    expect(a.backend).toBe('wasm');
+    expect(a.workDir).toBe('out');
+    expect(a.values.resume).toBe('x.ckpt');
+    expect(a.debug).toBe(false);
+    expect(a.cfgOptions).toEqual([]);
+  });
+
+  it('turns usage mistakes into UsageError', () => {
+    expect(() => parseToolArgs(['--nope'])).toThrow(UsageError);
+    expect(() => parseToolArgs(['--cfg-options'])).toThrow(/at least one/);
+    expect(() => parseToolArgs(['--seed', 'abc'])).toThrow(/integer/);
+  });
+});
