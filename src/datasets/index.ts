@@ -1,2 +1,32 @@
-// Importing this module registers the datasets of the core namespace.
-export {};
+// Importing this module registers the datasets, the transforms and the dataloader config sections.
+import { registerSectionSchema } from '../config/sections.js';
+import { DATASETS } from '../registry/registries.js';
+import { CIFAR10, CIFAR10_SCHEMA } from './cifar.js';
+import { IMAGE_FOLDER_SCHEMA, IMAGE_LIST_SCHEMA, ImageFolder, ImageList } from './image_folder.js';
+import { DATALOADER_SCHEMA } from './loader/schema.js';
+import { FASHION_MNIST_SCHEMA, FashionMNIST, MNIST, MNIST_SCHEMA } from './mnist.js';
+import { SYNTHETIC_SCHEMA, Synthetic } from './synthetic.js';
+import './transforms/index.js';
+
+DATASETS.register('MNIST', MNIST, { schema: MNIST_SCHEMA });
+DATASETS.register('FashionMNIST', FashionMNIST, { schema: FASHION_MNIST_SCHEMA });
+DATASETS.register('CIFAR10', CIFAR10, { schema: CIFAR10_SCHEMA });
+DATASETS.register('ImageFolder', ImageFolder, { schema: IMAGE_FOLDER_SCHEMA });
+DATASETS.register('ImageList', ImageList, { schema: IMAGE_LIST_SCHEMA });
+DATASETS.register('Synthetic', Synthetic, { schema: SYNTHETIC_SCHEMA });
+
+for (const key of ['train_dataloader', 'val_dataloader', 'test_dataloader']) {
+  registerSectionSchema(key, DATALOADER_SCHEMA);
+}
+
+export { CIFAR10, CIFAR10_CLASSES } from './cifar.js';
+export type { Dataset, FileDataset, InMemoryDataset } from './dataset.js';
+export * from './errors.js';
+export { ImageFolder, ImageList } from './image_folder.js';
+export { ImageDataLoader, buildDataLoader, type DataLoaderOptions } from './loader/data_loader.js';
+export { DATALOADER_SCHEMA, type DataLoaderConfig } from './loader/schema.js';
+export { FASHION_MNIST_CLASSES, FashionMNIST, MNIST, MNIST_CLASSES } from './mnist.js';
+export { selectIndices, type SplitConfig } from './split.js';
+export { Synthetic } from './synthetic.js';
+export * from './transforms/index.js';
+export type { Batch, DataLoader, LoaderState } from './types.js';
