@@ -35,6 +35,7 @@ const SUFFIX = '.ckpt';
 
 export class CheckpointError extends Error {
   override readonly name: string = 'CheckpointError';
+  readonly isUserError = true;
   constructor(message: string, readonly path: string) {
     super(message);
   }

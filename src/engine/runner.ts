@@ -18,6 +18,7 @@ import { searchableSupernet, validateArchitecture } from './validation.js';
 
 export class TrainConfigError extends Error {
   override readonly name = 'TrainConfigError';
+  readonly isUserError = true;
 }
 
 /** Everything a Runner drives, already built (see buildRunner for building it from a config). */

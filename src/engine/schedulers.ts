@@ -22,6 +22,7 @@ const WINDOW_PROPERTIES = {
 
 export class SchedulerConfigError extends Error {
   override readonly name = 'SchedulerConfigError';
+  readonly isUserError = true;
 }
 
 /**

@@ -41,4 +41,5 @@ export interface Optimizer {
 
 export class OptimizerStateError extends Error {
   override readonly name = 'OptimizerStateError';
+  readonly isUserError = true;
 }

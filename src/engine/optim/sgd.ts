@@ -27,6 +27,7 @@ export const SGD_SCHEMA = {
 
 export class OptimizerConfigError extends Error {
   override readonly name = 'OptimizerConfigError';
+  readonly isUserError = true;
 }
 
 /** Stochastic gradient descent with PyTorch's semantics (momentum buffer starts at the first gradient). */

@@ -1,0 +1,117 @@
+// Train the algorithm of a config (a supernet, a distillation, or one fixed subnet) and report the
+// validation accuracy. Usage:
+//   npx tsx tools/train.ts CONFIG [--work-dir D] [--resume [PATH.ckpt]] [--cfg-options k=v ...]
+//     [--backend tensorflow|wasm|cpu] [--seed N] [--arch CODE | --subnet YAML] [--debug]
+import 'reflect-metadata';
+import { realpathSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { stringify } from 'yaml';
+import { parseToolArgs, UsageError } from '../src/cli/args.js';
+import { loadConfig } from '../src/cli/load_config.js';
+import { runCli } from '../src/cli/run.js';
+import { initBackend } from '../src/backend/index.js';
+import { buildDataLoader } from '../src/datasets/index.js';
+import { buildRunner, type FinalMetrics } from '../src/engine/index.js';
+import { writeFileAtomic } from '../src/engine/checkpoint.js';
+import { createServices } from '../src/services/container.js';
+import { TOKENS } from '../src/services/tokens.js';
+import { decodeTrack1Code } from '../src/track1/codec.js';
+import type { TypedConfig } from '../src/registry/registry.js';
+
+const USAGE =
+  'Usage: train.ts CONFIG [--work-dir D] [--resume [PATH.ckpt]] [--cfg-options key.path=value ...] ' +
+  '[--backend tensorflow|wasm|cpu] [--seed N] [--arch CODE | --subnet YAML] [--debug]';
+
+interface Output {
+  write(text: string): unknown;
+}
+
+/** `--resume` takes a following word only when it names a checkpoint file, so `--resume CONFIG` stays unambiguous. */
+function normaliseResume(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] !== '--resume') {
+      out.push(argv[i]!);
+      continue;
+    }
+    const next = argv[i + 1];
+    if (next !== undefined && next.endsWith('.ckpt')) {
+      out.push(`--resume=${next}`);
+      i++;
+    } else {
+      out.push('--resume=');
+    }
+  }
+  return out;
+}
+
+/** The model section that trains one fixed subnet of the config's supernet with plain supervision. */
+function fixedSubnetModel(model: Record<string, unknown>, subnet: string | Record<string, number>): TypedConfig {
+  if (!model.architecture) throw new UsageError('--arch/--subnet need a config whose model has an architecture (a supernet).');
+  return { type: 'ImageClassifier', architecture: model.architecture, subnet, ...(model.loss ? { loss: model.loss } : {}) };
+}
+
+function formatMetrics(final: FinalMetrics): string {
+  const pct = (v: number | undefined) => (v === undefined ? '-' : `${(100 * v).toFixed(2)}%`);
+  const names = final.subnets ? Object.keys(final.subnets) : [''];
+  return names
+    .map((name) => {
+      const prefix = name ? `${name}/` : '';
+      const tops = Object.keys(final.metrics)
+        .filter((k) => (name ? k.startsWith(prefix) : !k.includes('/')))
+        .map((k) => `${k.slice(prefix.length)} ${pct(final.metrics[k])}`)
+        .join('  ');
+      const c = final.subnets?.[name];
+      const cost = c ? `  (${(c.macs / 1e6).toFixed(2)} M MACs, ${(c.params / 1e6).toFixed(3)} M params)` : '';
+      return `${name ? `${name} subnet` : 'network'}: ${tops || 'no validation data'}${cost}`;
+    })
+    .join('\n');
+}
+
+export async function main(argv: string[], stdout: Output = process.stdout): Promise<number> {
+  const args = parseToolArgs(normaliseResume(argv), {
+    resume: { type: 'string' },
+    arch: { type: 'string' },
+    subnet: { type: 'string' },
+  });
+  if (args.positionals.length !== 1) throw new UsageError(USAGE);
+  const arch = args.values.arch as string | undefined;
+  const subnetFile = args.values.subnet as string | undefined;
+  if (arch !== undefined && subnetFile !== undefined) throw new UsageError('Give either --arch or --subnet, not both.');
+  const configPath = args.positionals[0]!;
+  const { config } = await loadConfig(configPath, args.cfgOptions);
+
+  const fixedTag = arch !== undefined ? `arch_${arch}` : subnetFile !== undefined ? `subnet_${basename(subnetFile, extname(subnetFile))}` : null;
+  if (arch !== undefined) config.model = fixedSubnetModel(config.model as Record<string, unknown>, decodeTrack1Code(arch));
+  if (subnetFile !== undefined) config.model = fixedSubnetModel(config.model as Record<string, unknown>, resolve(subnetFile));
+  const configName = basename(configPath, extname(configPath));
+  const workDir = resolve(args.workDir ?? (config.work_dir as string | undefined) ?? join('work_dirs', fixedTag ? `${configName}_${fixedTag}` : configName));
+  config.work_dir = workDir;
+  if (args.seed !== undefined) config.randomness = { ...(config.randomness as object), seed: args.seed };
+
+  const { container, logger } = createServices({ workDir, logLevel: args.debug ? 'debug' : 'info' });
+  await initBackend(args.backend, (msg) => logger.info(msg));
+  await writeFileAtomic(join(workDir, `${configName}.yaml`), stringify(config, { aliasDuplicateObjects: false }));
+
+  const runner = await buildRunner(config, {
+    workDir,
+    seed: args.seed,
+    buildLoader: (section, { seed }) => buildDataLoader(section, { seed }),
+  });
+  container.registerInstance(TOKENS.checkpointStore, runner.store);
+  try {
+    const resume = args.values.resume as string | undefined;
+    if (resume !== undefined) await runner.resume(resume === '' ? true : resolve(resume));
+    logger.info(`Training ${String((config.model as TypedConfig).type)} for ${runner.maxIters} iterations (${runner.itersPerEpoch} per epoch) in ${workDir}.`);
+    const final = await runner.train();
+    stdout.write(`${formatMetrics(final)}\nwork_dir: ${workDir} (final_metrics.json, scalars.jsonl, checkpoints)\n`);
+  } finally {
+    await runner.close();
+  }
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  await runCli((argv) => main(argv));
+}
