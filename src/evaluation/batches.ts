@@ -1,10 +1,11 @@
+import { UserError } from '../errors.js';
 import { tf } from '../tf.js';
 import type { Batch, DataLoader } from '../datasets/types.js';
 
 /** Anything that yields batches: a loader, or batches preloaded in memory. */
 export type BatchSource = DataLoader | readonly Batch[];
 
-export class BatchSourceError extends Error {
+export class BatchSourceError extends UserError {
   override readonly name = 'BatchSourceError';
 }
 

@@ -1,3 +1,4 @@
+import { UserError } from '../errors.js';
 import { tf, type Tensor } from '../tf.js';
 import type { Module } from '../models/module.js';
 import { batchNormLayers, type DynamicBatchNorm2d } from '../models/ops/dynamic_batchnorm2d.js';
@@ -15,7 +16,7 @@ export interface CalibrationSummary {
   calibratedLayers: number;
 }
 
-export class CalibrationError extends Error {
+export class CalibrationError extends UserError {
   override readonly name = 'CalibrationError';
 }
 

@@ -1,3 +1,4 @@
+import { UserError } from '../errors.js';
 import type { Complexity } from '../models/types.js';
 import type { SearchConstraints } from './types.js';
 
@@ -24,7 +25,7 @@ export const CONSTRAINTS_SCHEMA = {
   default: {},
 };
 
-export class ConstraintError extends Error {
+export class ConstraintError extends UserError {
   override readonly name = 'ConstraintError';
 }
 

@@ -1,7 +1,8 @@
+import { UserError } from '../errors.js';
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export class SearchStateError extends Error {
+export class SearchStateError extends UserError {
   override readonly name = 'SearchStateError';
 }
 

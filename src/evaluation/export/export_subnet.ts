@@ -1,0 +1,97 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { tf, type Tensor } from '../../tf.js';
+import type { Supernet, Complexity } from '../../models/types.js';
+import type { SubnetChoices } from '../../mutables/types.js';
+import { batchNormLayers } from '../../models/ops/dynamic_batchnorm2d.js';
+import { saveSubnet } from '../../mutables/subnet_yaml.js';
+import { CHECKPOINT_FORMAT_VERSION, encodeCheckpoint, writeFileAtomic, type TensorData } from '../../engine/checkpoint.js';
+import { extractSubnetGraph, type SubnetGraph } from './subnet_graph.js';
+import { buildLayersModel } from './layers_model.js';
+import { fileIOHandler } from './file_io_handler.js';
+
+export interface ExportSubnetOptions {
+  supernet: Supernet;
+  choices: SubnetChoices;
+  outDir: string;
+  /** The merged config the supernet came from; its sections (data, optimizer...) are kept in the exported config. */
+  config?: Record<string, unknown>;
+  /** Skip the TF.js LayersModel. */
+  skipLayersModel?: boolean;
+}
+
+export interface ExportedSubnet {
+  /** `config.yaml`: the config with model = ImageClassifier over a FixedNet (tools/test.ts, tools/train.ts). */
+  configPath: string;
+  /** `subnet.ckpt`: the sliced weights as `model/architecture.<name>` (tfrazor checkpoint format). */
+  checkpointPath: string;
+  /** `subnet.yaml`: the choices in mmrazor's format. */
+  subnetPath: string;
+  /** `tfjs/` with model.json and weights.bin, or undefined if skipped. */
+  layersModelDir?: string;
+  graph: SubnetGraph;
+  complexity: Complexity;
+}
+
+/** Prefix under which ImageClassifier (BaseAlgorithm) keeps its network in checkpoints. */
+const ARCH_PREFIX = 'model/architecture.';
+
+/**
+ * Write a subnet as a stand-alone network: its fixed graph in a config, its sliced weights (the
+ * current ones, so calibrate BN before exporting if wanted), the subnet YAML and a TF.js
+ * LayersModel. Leaves the supernet on the given subnet.
+ */
+export async function exportSubnet(opts: ExportSubnetOptions): Promise<ExportedSubnet> {
+  const { supernet, choices, outDir } = opts;
+  supernet.mutator.set(choices);
+  const complexity = supernet.complexity();
+  const { graph, weights } = extractSubnetGraph(supernet);
+  try {
+    mkdirSync(outDir, { recursive: true });
+    const subnetPath = join(outDir, 'subnet.yaml');
+    saveSubnet(subnetPath, supernet.mutator.current());
+
+    const checkpointPath = join(outDir, 'subnet.ckpt');
+    const tensors: Record<string, TensorData> = {};
+    for (const [name, t] of Object.entries(weights)) {
+      tensors[`${ARCH_PREFIX}${name}`] = { dtype: 'float32', shape: [...t.shape], values: new Float32Array(t.dataSync() as Float32Array) };
+    }
+    const meta = {
+      epoch: 0, iter: 0, time: new Date().toISOString(), version: CHECKPOINT_FORMAT_VERSION,
+      exported_subnet: { choices: supernet.mutator.current(), macs: complexity.macs, params: complexity.params },
+    };
+    await writeFileAtomic(checkpointPath, encodeCheckpoint({ meta, tensors, state: {} }));
+
+    const configPath = join(outDir, 'config.yaml');
+    await writeFileAtomic(configPath, stringify(exportedConfig(opts.config ?? {}, graph, supernet), { lineWidth: 0 }));
+
+    let layersModelDir: string | undefined;
+    if (!opts.skipLayersModel) {
+      layersModelDir = join(outDir, 'tfjs');
+      const model = buildLayersModel(graph, weights);
+      try {
+        await model.save(fileIOHandler(layersModelDir));
+      } finally {
+        model.dispose();
+      }
+    }
+    return { configPath, checkpointPath, subnetPath, layersModelDir, graph, complexity };
+  } finally {
+    tf.dispose(Object.values(weights) as Tensor[]);
+  }
+}
+
+/** The source config with its model replaced by a plain classifier over the fixed graph. */
+function exportedConfig(config: Record<string, unknown>, graph: SubnetGraph, supernet: Supernet): Record<string, unknown> {
+  const { model: _model, search_cfg: _search, work_dir: _workDir, ...rest } = structuredClone(config);
+  // Fine-tuning keeps the supernet's BN momentum.
+  const bnMomentum = batchNormLayers(supernet)[0]?.momentum ?? 0.1;
+  return {
+    ...rest,
+    model: {
+      type: 'ImageClassifier',
+      architecture: { type: 'FixedNet', bn_momentum: bnMomentum, ...graph },
+    },
+  };
+}
