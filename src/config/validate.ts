@@ -80,13 +80,19 @@ function checkKindNode(node: KindNode, path: string, origins: Origins, out: Conf
   const data = node.data;
   if (!isMapping(data) || typeof data.type !== 'string') {
     const typePath = isMapping(data) ? childPath(path, 'type') : path;
-    const got = isMapping(data) ? (data.type === undefined ? 'no type' : `type ${displayValue(data.type)}`) : displayValue(data);
+    const file = inFile(origins.fileOf(typePath));
+    const problem = !isMapping(data)
+      ? `Expected a mapping with 'type' naming a registered ${node.kind} class at ${path}${file}, got ${displayValue(data)}.`
+      : data.type === undefined
+        ? `Missing key 'type' at ${path}${file}: it names the ${node.kind} class to build.`
+        : `'type' at ${typePath}${file} must be a class name (a string), got ${displayValue(data.type)}.`;
     out.push(
-      new ConfigError(
-        `Expected a ${node.kind} config (a mapping with 'type' naming a registered class) at ${path}${inFile(origins.fileOf(typePath))}, ` +
-          `got ${got}. Registered ${node.kind}: ${registered.join(', ') || '(none)'}.`,
-        { file: origins.fileOf(typePath), path: typePath, value: isMapping(data) ? data.type : data, expected: `a registered ${node.kind} type` },
-      ),
+      new ConfigError(`${problem} Registered ${node.kind}: ${registered.join(', ') || '(none)'}.`, {
+        file: origins.fileOf(typePath),
+        path: typePath,
+        value: isMapping(data) ? data.type : data,
+        expected: `a registered ${node.kind} type`,
+      }),
     );
     return;
   }

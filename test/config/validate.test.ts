@@ -127,7 +127,7 @@ describe('validateConfig', () => {
     expect(byPath.get('optim_wrapper.optimizer.momentum')!.expected).toMatch(/<= 1/);
     expect(byPath.get('model.architecture.act')!.suggestions).toEqual(['relu']);
     expect(byPath.get('model.architecture.stage_depths')!.message).toMatch(/Missing required key 'stage_depths'/);
-    expect(byPath.get('model.pipeline.0.type')!.message).toMatch(/Expected a transforms config/);
+    expect(byPath.get('model.pipeline.0.type')!.message).toMatch(/Missing key 'type' at model.pipeline.0/);
   });
 
   it('checks top-level keys against the registered sections and accepts unregistered mmengine sections as objects', () => {
