@@ -9,7 +9,7 @@ import { displayFile, displayValue, isMapping, type Mapping } from './paths.js';
 function parseYaml(text: string, file: string): Mapping {
   let data: unknown;
   try {
-    data = parse(text);
+    data = parse(text, { merge: true });
   } catch (err) {
     throw new ConfigError(`Cannot parse ${displayFile(file)} as YAML: ${(err as Error).message}`, { file }, { cause: err });
   }

@@ -81,6 +81,16 @@ describe('loadConfigFile', () => {
     expect(e.message).toMatch(/not found/);
   });
 
+  it('resolves YAML anchors and merge keys into independent copies', () => {
+    const dir = writeConfigs({
+      'x.yaml': 'common: &c {lr: 0.1, wd: 0}\na: *c\nb: {<<: *c, wd: 5}\n',
+    });
+    const { data } = loadConfigFile(join(dir, 'x.yaml'));
+    expect(data.b).toEqual({ lr: 0.1, wd: 5 });
+    expect(data.a).toEqual({ lr: 0.1, wd: 0 });
+    expect(data.a).not.toBe(data.common);
+  });
+
   it('reports cycles and YAML syntax errors with the file', () => {
     const dir = writeConfigs({ 'a.yaml': '_base_: b.yaml\n', 'b.yaml': '_base_: a.yaml\n', 'bad.yaml': 'a: [1, 2\n' });
     expect(catchConfigError(() => loadConfigFile(join(dir, 'a.yaml'))).message).toMatch(/cycle/);
