@@ -1,3 +1,4 @@
+import { UserError } from '../errors.js';
 /** The rule a Track-1 code breaks (see docs/track1.md, "Validation"). */
 export type Track1CodeRule =
   | 'length'
@@ -11,8 +12,7 @@ export type Track1CodeRule =
   | 'stem_mismatch';
 
 /** An invalid Track-1 architecture code, with the 1-based position of the offending digit. */
-export class Track1CodeError extends Error {
-  override readonly name = 'Track1CodeError';
+export class Track1CodeError extends UserError {
   constructor(
     readonly code: string,
     /** 1-based position in `code` (for `length`: the first missing or first extra position). */
@@ -30,8 +30,7 @@ export class Track1CodeError extends Error {
 }
 
 /** Choices that no Track-1 code can express (an alias is missing, or a value is outside the space). */
-export class Track1ChoicesError extends Error {
-  override readonly name = 'Track1ChoicesError';
+export class Track1ChoicesError extends UserError {
   constructor(
     readonly alias: string,
     readonly value: unknown,

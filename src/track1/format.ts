@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomic_write.js';
 import { decodeTrack1Code } from './codec.js';
 import { Track1CodeError } from './errors.js';
+import { UserError } from '../errors.js';
 
 /** One architecture of a Track-1 JSON; fields other than `arch` and `acc` are kept as they are. */
 export interface Track1Value {
@@ -24,8 +25,7 @@ export interface ReadTrack1Options {
 }
 
 /** A Track-1 JSON file that cannot be used, naming the file, the key (when one is at fault) and why. */
-export class Track1FormatError extends Error {
-  override readonly name = 'Track1FormatError';
+export class Track1FormatError extends UserError {
   constructor(
     readonly file: string,
     readonly key: string | undefined,

@@ -1,4 +1,5 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import { UserError } from '../errors.js';
 
 /** One scored architecture, one JSON line of the progress file. */
 export interface JournalRecord {
@@ -8,8 +9,7 @@ export interface JournalRecord {
 }
 
 /** A progress file that does not belong to this run or is damaged beyond its last line. */
-export class ProgressJournalError extends Error {
-  override readonly name = 'ProgressJournalError';
+export class ProgressJournalError extends UserError {
   constructor(
     readonly file: string,
     readonly line: number,

@@ -1,4 +1,5 @@
 import type { Track1Entry } from './format.js';
+import { UserError } from '../errors.js';
 
 /** A Track-1 JSON already read, with the path that names it in messages. */
 export interface NamedTrack1File {
@@ -7,8 +8,7 @@ export interface NamedTrack1File {
 }
 
 /** Shards that do not join into exactly the original set of keys. */
-export class MergeError extends Error {
-  override readonly name = 'MergeError';
+export class MergeError extends UserError {
 }
 
 const listSome = (keys: readonly string[], max = 10): string =>

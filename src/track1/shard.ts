@@ -1,11 +1,11 @@
+import { UserError } from '../errors.js';
 /** A shard of the work: `index` in 0..count-1 (0-based, like Slurm array and Kubernetes indices). */
 export interface Shard {
   index: number;
   count: number;
 }
 
-export class ShardSpecError extends Error {
-  override readonly name = 'ShardSpecError';
+export class ShardSpecError extends UserError {
   constructor(
     readonly spec: string,
     detail: string,

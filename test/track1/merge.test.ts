@@ -67,7 +67,7 @@ describe('tools/track1/merge.ts', () => {
     expect(dup.status).toBe(2);
     expect(dup.stderr).toMatch(/is in two shards/);
     expect(merge([out]).status).toBe(2);
-    expect(merge([out, shardPaths[0]!, '--bogus']).stderr).toMatch(/Unknown option --bogus/);
+    expect(merge([out, shardPaths[0]!, '--bogus']).stderr).toMatch(/Unknown option '--bogus'/);
     writeFileSync(join(dir, 'broken.json'), '{"arch1": {"acc": 0.5}}');
     const badJson = merge([out, join(dir, 'broken.json')]);
     expect(badJson.status).toBe(2);

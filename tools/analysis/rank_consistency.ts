@@ -1,0 +1,55 @@
+// Rank consistency of supernet-predicted vs stand-alone accuracies:
+// npx tsx tools/analysis/rank_consistency.ts PRED.json GT.json [--json] [--plot OUT.svg|OUT.png]
+import { basename } from 'node:path';
+import { UsageError, parseToolArgs, runCli } from '../../src/cli/index.js';
+import { scatterSvg, writePlot } from '../../src/evaluation/plots.js';
+import { compareTrack1Files } from '../../src/evaluation/rank_consistency.js';
+import { readTrack1File } from '../../src/track1/index.js';
+
+const USAGE = 'usage: npx tsx tools/analysis/rank_consistency.ts PRED.json GT.json [--json] [--plot OUT.svg|OUT.png]';
+
+const some = (keys: string[]): string => keys.slice(0, 5).map((k) => `"${k}"`).join(', ') + (keys.length > 5 ? ', ...' : '');
+const fmt = (v: number): string => (Number.isNaN(v) ? 'NaN (a side is constant)' : v.toFixed(4));
+
+await runCli(async (argv) => {
+  const args = parseToolArgs(argv, { json: { type: 'boolean' }, plot: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  if (args.values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.positionals.length !== 2) throw new UsageError(`Give exactly two files, PRED.json and GT.json.\n${USAGE}`);
+  const [predPath, truthPath] = args.positionals as [string, string];
+  const predicted = { path: predPath, entries: readTrack1File(predPath, { requireAcc: true }) };
+  const truth = { path: truthPath, entries: readTrack1File(truthPath, { requireAcc: true }) };
+  const { metrics, pairs } = compareTrack1Files(predicted, truth);
+  // Missing keys go to stderr so that --json leaves exactly one object on stdout.
+  if (pairs.onlyInPredicted.length > 0) console.error(`${pairs.onlyInPredicted.length} key(s) only in ${predPath}: ${some(pairs.onlyInPredicted)}`);
+  if (pairs.onlyInTruth.length > 0) console.error(`${pairs.onlyInTruth.length} key(s) only in ${truthPath}: ${some(pairs.onlyInTruth)}`);
+
+  const plot = args.values.plot as string | undefined;
+  if (plot !== undefined) {
+    const svg = scatterSvg({
+      points: Array.from(pairs.keys, (_, i) => ({ x: pairs.truth[i]!, y: pairs.predicted[i]! })),
+      xLabel: `true accuracy (${basename(truthPath)})`,
+      yLabel: `predicted accuracy (${basename(predPath)})`,
+      title: `Kendall tau ${metrics.kendall_tau.toFixed(4)}, |Pearson| ${metrics.abs_pearson.toFixed(4)}, Spearman ${metrics.spearman.toFixed(4)} (n = ${metrics.n})`,
+    });
+    await writePlot(plot, svg);
+  }
+  if (args.values.json) {
+    const { n, kendall_tau, pearson, abs_pearson, spearman } = metrics;
+    console.log(JSON.stringify({ n, kendall_tau, pearson, abs_pearson, spearman }));
+    return 0;
+  }
+  console.log(
+    [
+      `pairs compared   ${metrics.n}   (${predPath} vs ${truthPath})`,
+      `Kendall tau-b    ${fmt(metrics.kendall_tau)}   leaderboard B`,
+      `Pearson          ${fmt(metrics.pearson)}`,
+      `|Pearson|        ${fmt(metrics.abs_pearson)}   leaderboard A`,
+      `Spearman         ${fmt(metrics.spearman)}`,
+      ...(plot ? [`plot             ${plot}`] : []),
+    ].join('\n'),
+  );
+  return 0;
+});
