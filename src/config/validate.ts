@@ -1,6 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { REGISTRIES, type RegistryKind } from '../registry/registries.js';
-import { type Entry, type JsonSchema } from '../registry/registry.js';
+import { displayName, type Entry, type JsonSchema } from '../registry/registry.js';
 import { dottedPath, translateAjvErrors } from './ajv_errors.js';
 import { closestNames, ConfigError, didYouMean, inFile } from './errors.js';
 import type { Origins } from './origins.js';
@@ -44,10 +44,17 @@ function classSchema(schema: JsonSchema): JsonSchema {
   };
 }
 
-function classValidator(entry: Entry<unknown>): ValidateFunction {
+function classValidator(kind: string, entry: Entry<unknown>): ValidateFunction {
   let v = classValidators.get(entry);
   if (!v) {
-    v = ajv.compile(classSchema(entry.schema));
+    try {
+      v = ajv.compile(classSchema(entry.schema));
+    } catch (err) {
+      // A bug in the class's code, not in the user's config: reported with its stack (exit 1).
+      throw new Error(`The schema registered for ${kind} class '${displayName(entry.key)}' is not a valid JSON schema: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
     classValidators.set(entry, v);
   }
   return v;
@@ -108,7 +115,7 @@ function checkKindNode(node: KindNode, path: string, origins: Origins, out: Conf
     );
     return;
   }
-  validateAgainst(classValidator(registry.get(data.type)), data, path, origins, out);
+  validateAgainst(classValidator(node.kind, registry.get(data.type)), data, path, origins, out);
 }
 
 function validateAgainst(validate: ValidateFunction, data: unknown, base: string, origins: Origins, out: ConfigError[]): void {

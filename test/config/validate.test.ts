@@ -156,4 +156,10 @@ describe('validateConfig', () => {
       expect(all.find((x) => x.path === 'optim_wrapper.optimizer.lr')!.file).toBe('configs/x.yaml');
     }
   });
+
+  it('reports a malformed class schema as a bug of that class, not as a config error', () => {
+    MODELS.register('CfgBroken', Dummy, { schema: { type: 'object', properties: { n: { type: 'int' } } } });
+    const cfg = { ...valid(), model: { type: 'CfgAlgo', architecture: { type: 'CfgBroken' } } };
+    expect(() => findConfigErrors(cfg, origins(cfg))).toThrow(/schema registered for models class 'CfgBroken' is not a valid JSON schema/);
+  });
 });
