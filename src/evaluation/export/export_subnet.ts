@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { tf, type Tensor } from '../../tf.js';
 import type { Supernet, Complexity } from '../../models/types.js';
@@ -64,7 +64,7 @@ export async function exportSubnet(opts: ExportSubnetOptions): Promise<ExportedS
     await writeFileAtomic(checkpointPath, encodeCheckpoint({ meta, tensors, state: {} }));
 
     const configPath = join(outDir, 'config.yaml');
-    await writeFileAtomic(configPath, stringify(exportedConfig(opts.config ?? {}, graph, supernet), { lineWidth: 0 }));
+    await writeFileAtomic(configPath, stringify(exportedConfig(opts.config ?? {}, graph, supernet, checkpointPath), { lineWidth: 0 }));
 
     let layersModelDir: string | undefined;
     if (!opts.skipLayersModel) {
@@ -83,7 +83,7 @@ export async function exportSubnet(opts: ExportSubnetOptions): Promise<ExportedS
 }
 
 /** The source config with its model replaced by a plain classifier over the fixed graph. */
-function exportedConfig(config: Record<string, unknown>, graph: SubnetGraph, supernet: Supernet): Record<string, unknown> {
+function exportedConfig(config: Record<string, unknown>, graph: SubnetGraph, supernet: Supernet, checkpoint: string): Record<string, unknown> {
   const { model: _model, search_cfg: _search, work_dir: _workDir, ...rest } = structuredClone(config);
   // Fine-tuning keeps the supernet's BN momentum.
   const bnMomentum = batchNormLayers(supernet)[0]?.momentum ?? 0.1;
@@ -91,7 +91,7 @@ function exportedConfig(config: Record<string, unknown>, graph: SubnetGraph, sup
     ...rest,
     model: {
       type: 'ImageClassifier',
-      architecture: { type: 'FixedNet', bn_momentum: bnMomentum, ...graph },
+      architecture: { type: 'FixedNet', bn_momentum: bnMomentum, init_checkpoint: resolve(checkpoint), ...graph },
     },
   };
 }

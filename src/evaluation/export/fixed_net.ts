@@ -7,6 +7,7 @@ import { DynamicLinear } from '../../models/ops/dynamic_linear.js';
 import { buildContext } from '../../models/ops/build_context.js';
 import { fixedChannels } from '../../mutables/sources.js';
 import { MODELS } from '../../registry/registries.js';
+import { readCheckpointTensors, selectWeights } from '../../algorithms/checkpoint_weights.js';
 import { SubnetExportError, type GraphNode, type SubnetGraph } from './subnet_graph.js';
 
 export interface FixedNetConfig extends SubnetGraph {
@@ -14,6 +15,8 @@ export interface FixedNetConfig extends SubnetGraph {
   /** BN momentum for fine-tuning (null: cumulative average). */
   bn_momentum: number | null;
   init_seed: number;
+  /** Checkpoint to start from (the exported subnet.ckpt), so training the config fine-tunes the export. */
+  init_checkpoint?: string;
 }
 
 const NODE_SCHEMA = {
@@ -46,7 +49,8 @@ export const FIXED_NET_SCHEMA = {
     num_classes: { type: 'integer', minimum: 1, description: 'Classes (the last linear node\'s out_features).' },
     nodes: { type: 'array', items: NODE_SCHEMA, minItems: 1, description: 'Ops in execution order (written by tools/export_subnet.ts).' },
     bn_momentum: { type: ['number', 'null'], default: 0.1, description: 'BN running-statistics momentum when fine-tuning.' },
-    init_seed: { type: 'integer', default: 0, description: 'Seed of the initial weights (replaced by the exported checkpoint).' },
+    init_seed: { type: 'integer', default: 0, description: 'Seed of the initial weights when there is no init_checkpoint.' },
+    init_checkpoint: { type: 'string', description: 'tfrazor checkpoint whose weights initialise the network (tools/export_subnet.ts points it to subnet.ckpt, so tools/train.ts fine-tunes the export).' },
   },
   required: ['input_shape', 'num_classes', 'nodes'],
   additionalProperties: false,
@@ -82,9 +86,21 @@ export class FixedNet extends Module implements Classifier {
       const op = buildOp(n, momentum, ctx);
       if (op) this.ops.set(n.name, this.addModule(n.name, op));
     }
+    if (cfg.init_checkpoint) this.loadInitialWeights(cfg.init_checkpoint);
     const last = cfg.nodes.at(-1)!;
     if (last.op !== 'linear' || last.out_features !== cfg.num_classes) {
       throw new SubnetExportError(`FixedNet: the last node must be a linear layer with ${cfg.num_classes} outputs (num_classes), got '${last.name}' (${last.op}).`);
+    }
+  }
+
+  private loadInitialWeights(path: string): void {
+    const tensors = readCheckpointTensors(path);
+    try {
+      const picked = selectWeights(tensors, Object.keys(this.stateDict()));
+      if (!picked) throw new SubnetExportError(`FixedNet init_checkpoint ${path} does not hold this network's weights (was it exported for another subnet?).`);
+      this.loadStateDict(picked);
+    } finally {
+      tf.dispose(Object.values(tensors));
     }
   }
 

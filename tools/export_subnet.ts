@@ -1,0 +1,89 @@
+// Export one subnet of a trained supernet as a stand-alone network: config.yaml (model =
+// ImageClassifier over a FixedNet), subnet.ckpt (sliced weights), subnet.yaml, and tfjs/ (a TF.js
+// LayersModel: model.json + weights.bin). Usage:
+//   npx tsx tools/export_subnet.ts CONFIG CHECKPOINT (--arch CODE | --subnet YAML | --max | --min) --out DIR
+//     [--calib-samples N] [--no-tfjs] [--backend B] [--cfg-options k=v ...] [--debug]
+import 'reflect-metadata';
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseToolArgs, UsageError } from '../src/cli/args.js';
+import { loadConfig } from '../src/cli/load_config.js';
+import { runCli } from '../src/cli/run.js';
+import { initBackend } from '../src/backend/index.js';
+import { createServices } from '../src/services/container.js';
+import { calibrateBatchNorm } from '../src/evaluation/calibrate_bn.js';
+import { disposeBatches, preloadBatches } from '../src/evaluation/batches.js';
+import { readTestCfg } from '../src/evaluation/test_cfg.js';
+import { exportSubnet } from '../src/evaluation/export/export_subnet.js';
+import { intOption, loadArchitecture, loaderFor, requireSupernetFor, subnetFromArgs, EvaluationSetupError } from '../src/evaluation/setup.js';
+
+const USAGE =
+  'Usage: export_subnet.ts CONFIG CHECKPOINT (--arch CODE | --subnet YAML | --max | --min) --out DIR ' +
+  '[--calib-samples N] [--no-tfjs] [--backend tensorflow|wasm|cpu] [--cfg-options key.path=value ...] [--debug]';
+
+interface Output {
+  write(text: string): unknown;
+}
+
+export async function main(argv: string[], stdout: Output = process.stdout): Promise<number> {
+  const args = parseToolArgs(argv, {
+    arch: { type: 'string' },
+    subnet: { type: 'string' },
+    max: { type: 'boolean' },
+    min: { type: 'boolean' },
+    out: { type: 'string' },
+    'calib-samples': { type: 'string' },
+    'no-tfjs': { type: 'boolean' },
+  });
+  const out = args.values.out as string | undefined;
+  if (args.positionals.length !== 2 || !out) throw new UsageError(USAGE);
+  const [configPath, checkpointPath] = args.positionals as [string, string];
+  const sel = {
+    arch: args.values.arch as string | undefined,
+    subnet: args.values.subnet as string | undefined,
+    max: args.values.max as boolean | undefined,
+    min: args.values.min as boolean | undefined,
+  };
+  const { config } = await loadConfig(configPath, args.cfgOptions);
+  const { logger } = createServices({ logLevel: args.debug ? 'debug' : 'info' });
+  await initBackend(args.backend, (msg) => logger.info(msg));
+  const testCfg = readTestCfg(config);
+  const calibSamples = intOption(args.values['calib-samples'], 'calib-samples') ?? (testCfg.calibrate_bn ? testCfg.calibrate_sample_num : 0);
+
+  const arch = loadArchitecture(config, checkpointPath);
+  try {
+    const supernet = requireSupernetFor(arch, sel);
+    if (!supernet) throw new EvaluationSetupError('export_subnet needs a supernet config; this network is already fixed.');
+    const choices = subnetFromArgs(sel, supernet);
+    if (!choices) throw new UsageError(`Name the subnet to export with --arch, --subnet, --max or --min.\n${USAGE}`);
+    supernet.mutator.set(choices);
+    if (calibSamples > 0) {
+      const loader = loaderFor(config, 'train_dataloader');
+      const batches = await preloadBatches(loader, Math.min(calibSamples, loader.numSamples));
+      try {
+        const s = await calibrateBatchNorm(supernet, batches);
+        logger.info(`BN statistics of the subnet calibrated on ${s.numSamples} train images before slicing.`);
+      } finally {
+        disposeBatches(batches);
+        await loader.close();
+      }
+    }
+    const res = await exportSubnet({
+      supernet, choices: supernet.mutator.current(), outDir: resolve(out), config, skipLayersModel: args.values['no-tfjs'] === true,
+    });
+    stdout.write(
+      `exported subnet (${(res.complexity.macs / 1e6).toFixed(2)} M MACs, ${(res.complexity.params / 1e6).toFixed(3)} M params, ${res.graph.nodes.length} ops):\n` +
+        `  config:     ${res.configPath}\n  weights:    ${res.checkpointPath}\n  subnet:     ${res.subnetPath}\n` +
+        (res.layersModelDir ? `  TF.js:      ${res.layersModelDir}/model.json\n` : '') +
+        `evaluate: npx tsx tools/test.ts ${res.configPath} ${res.checkpointPath}\n`,
+    );
+  } finally {
+    arch.dispose();
+  }
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  await runCli((argv) => main(argv));
+}
