@@ -1,5 +1,7 @@
+import { UserError } from '../errors.js';
+
 /** A value that is not one of a mutable's choices, or an alias the search space does not have. */
-export class InvalidChoiceError extends Error {
+export class InvalidChoiceError extends UserError {
   constructor(
     message: string,
     readonly alias: string,
@@ -7,23 +9,20 @@ export class InvalidChoiceError extends Error {
     readonly validChoices: readonly number[] = [],
   ) {
     super(message);
-    this.name = 'InvalidChoiceError';
   }
 }
 
 /** A subnet file that cannot be read, parsed or matched to the search space. */
-export class SubnetFileError extends Error {
+export class SubnetFileError extends UserError {
   constructor(message: string, readonly path: string) {
     super(message);
-    this.name = 'SubnetFileError';
   }
 }
 
 /** A mutable built with an inconsistent definition (empty choices, duplicate alias...). */
-export class MutableDefinitionError extends Error {
+export class MutableDefinitionError extends UserError {
   constructor(message: string, readonly alias: string) {
     super(message);
-    this.name = 'MutableDefinitionError';
   }
 }
 

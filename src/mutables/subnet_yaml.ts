@@ -1,7 +1,8 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import type { SubnetChoices } from './types.js';
-import type { Mutator } from './mutator.js';
+import type { Mutator as MutatorContract } from './types.js';
+import { Mutator } from './mutator.js';
 import { InvalidChoiceError, SubnetFileError } from './errors.js';
 
 /** Parse mmrazor's subnet format `{alias: {chosen: value}}`; `source` names the file in errors. */
@@ -38,7 +39,7 @@ export function formatSubnetYaml(choices: SubnetChoices): string {
  * Read a subnet file. With a mutator, also check every alias and value against its space (and,
  * with `complete`, that no alias of the space is missing).
  */
-export function loadSubnet(path: string, mutator?: Mutator, { complete = false } = {}): SubnetChoices {
+export function loadSubnet(path: string, space?: MutatorContract, { complete = false } = {}): SubnetChoices {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -46,7 +47,8 @@ export function loadSubnet(path: string, mutator?: Mutator, { complete = false }
     throw new SubnetFileError(`Cannot read subnet file ${path}: ${(e as Error).message}`, path);
   }
   const choices = parseSubnetYaml(text, path);
-  if (mutator) {
+  if (space) {
+    const mutator = space instanceof Mutator ? space : new Mutator(space.mutables);
     try {
       mutator.validate(choices, `subnet file ${path}`);
     } catch (e) {
