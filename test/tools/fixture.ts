@@ -9,10 +9,23 @@ import { batchNormLayers } from '../../src/models/ops/dynamic_batchnorm2d.js';
 import { CHECKPOINT_FORMAT_VERSION, encodeCheckpoint, type TensorData } from '../../src/engine/checkpoint.js';
 import { Rng } from '../../src/services/rng.js';
 
+/** The Track-1 space (depths, ratios, tied stem: every official code decodes into it) with tiny widths. */
+const TINY_TRACK1 = {
+  type: 'ResNetSupernet', block: 'BasicBlock', in_channels: 1, input_size: 8, num_classes: 4,
+  width_ratios: [1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7],
+  stem: { base_channels: 16, kernel_size: 3, stride: 1, max_pool: true, tie_to_stage1: true },
+  stages: [
+    { depth_choices: [2, 3, 4, 5], base_channels: 16, stride: 1 },
+    { depth_choices: [2, 3, 4, 5], base_channels: 16, stride: 2 },
+    { depth_choices: [2, 3, 4, 5, 6, 7, 8], base_channels: 16, stride: 2 },
+    { depth_choices: [2, 3, 4, 5], base_channels: 16, stride: 1 },
+  ],
+};
+
 /** A tiny supernet config on synthetic 8x8 data, written to a temp dir with a checkpoint of random weights. */
-export function writeTinyFixture(): { dir: string; config: string; checkpoint: string; architecture: Record<string, unknown> } {
+export function writeTinyFixture(space: 'mini' | 'track1' = 'mini'): { dir: string; config: string; checkpoint: string; architecture: Record<string, unknown> } {
   const dir = mkdtempSync(join(tmpdir(), 'tools-'));
-  const architecture = {
+  const architecture = space === 'track1' ? TINY_TRACK1 : {
     type: 'ResNetSupernet', block: 'BasicBlock', in_channels: 1, input_size: 8, num_classes: 4, width_ratios: [1.0, 0.5],
     stem: { base_channels: 8, kernel_size: 3, stride: 1, max_pool: false, tie_to_stage1: true },
     stages: [

@@ -1,0 +1,45 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '../../src/tf.js';
+import { main as scoreMain } from '../../tools/track1/score.js';
+import { main as testMain } from '../../tools/test.js';
+import { lastJson, sink, writeTinyFixture } from './fixture.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const official = JSON.parse(readFileSync('data/track1/CVPR_2022_NAS_Track1_test.json', 'utf8')) as Record<string, { arch: string; acc: number }>;
+
+describe('tools/track1/score.ts', () => {
+  it('fills acc for a shard keeping keys and order, equals tools/test.ts --arch, and resumes as a no-op', async () => {
+    const fx = writeTinyFixture('track1');
+    const keys = Object.keys(official).slice(0, 6);
+    const archs = join(fx.dir, 'archs.json');
+    writeFileSync(archs, JSON.stringify(Object.fromEntries(keys.map((k) => [k, official[k]]))));
+    const out = join(fx.dir, 'scored_0.json');
+    const common = [fx.config, fx.checkpoint, '--calib-samples', '16', '--val-samples', '16', '--backend', 'cpu'];
+    const o1 = sink();
+    expect(await scoreMain([...common, '--archs', archs, '--out', out, '--shard', '0/2'], o1)).toBe(0);
+    const report = lastJson(o1.text) as { scored: number; seconds_per_subnet: Record<string, number> };
+    expect(report.scored).toBe(3);
+    expect(report.seconds_per_subnet.calibrate).toBeGreaterThan(0);
+    const scored = JSON.parse(readFileSync(out, 'utf8')) as Record<string, { arch: string; acc: number }>;
+    expect(Object.keys(scored)).toEqual([keys[0], keys[2], keys[4]]);
+    for (const [k, v] of Object.entries(scored)) {
+      expect(v.arch).toBe(official[k]!.arch);
+      expect(v.acc).toBeGreaterThanOrEqual(0);
+      expect(v.acc).toBeLessThanOrEqual(1);
+      expect(Math.round(v.acc * 16)).toBeCloseTo(v.acc * 16, 6);
+    }
+    const o2 = sink();
+    await testMain([...common, '--arch', official[keys[2]!]!.arch], o2);
+    expect((lastJson(o2.text).metrics as Record<string, number>).top1).toBe(scored[keys[2]!]!.acc);
+
+    const o3 = sink();
+    expect(await scoreMain([...common, '--archs', archs, '--out', out, '--shard', '0/2'], o3)).toBe(0);
+    expect(lastJson(o3.text)).toMatchObject({ scored: 0, resumed: 3 });
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(scored);
+  });
+});

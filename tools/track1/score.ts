@@ -1,0 +1,130 @@
+// Fill `acc` (calibrated validation top-1 in [0, 1]) of every architecture of a Track-1 JSON from
+// one trained supernet. Resumable: results go to OUT.progress.jsonl as they come, and the same
+// command continues after a kill. Usage:
+//   npx tsx tools/track1/score.ts CONFIG CHECKPOINT --archs FILE --out FILE [--shard i/n]
+//     [--calib-samples N] [--val-samples N] [--order arch|input] [--progress FILE]
+//     [--backend B] [--cfg-options k=v ...] [--debug]
+import 'reflect-metadata';
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseToolArgs, UsageError } from '../../src/cli/args.js';
+import { loadConfig } from '../../src/cli/load_config.js';
+import { runCli } from '../../src/cli/run.js';
+import { initBackend } from '../../src/backend/index.js';
+import { createServices, getProgress } from '../../src/services/container.js';
+import { formatDuration } from '../../src/services/progress.js';
+import { readTestCfg } from '../../src/evaluation/test_cfg.js';
+import { SubnetScorer, TimingTotals } from '../../src/evaluation/subnet_scorer.js';
+import { EvaluationSetupError, intOption, loadArchitecture, loaderFor } from '../../src/evaluation/setup.js';
+import { isSupernet } from '../../src/models/types.js';
+import { decodeTrack1Code } from '../../src/track1/codec.js';
+import { readTrack1File } from '../../src/track1/format.js';
+import { parseShard, selectShard } from '../../src/track1/shard.js';
+import { defaultProgressPath, runScoringLoop } from '../../src/track1/scoring_loop.js';
+
+const USAGE =
+  'Usage: track1/score.ts CONFIG CHECKPOINT --archs FILE --out FILE [--shard i/n] [--calib-samples N] [--val-samples N] ' +
+  '[--order arch|input] [--progress FILE] [--backend tensorflow|wasm|cpu] [--cfg-options key.path=value ...] [--debug]';
+
+interface Output {
+  write(text: string): unknown;
+}
+
+export async function main(argv: string[], stdout: Output = process.stdout): Promise<number> {
+  const args = parseToolArgs(argv, {
+    archs: { type: 'string' },
+    out: { type: 'string' },
+    shard: { type: 'string' },
+    'calib-samples': { type: 'string' },
+    'val-samples': { type: 'string' },
+    order: { type: 'string' },
+    progress: { type: 'string' },
+  });
+  const archsPath = args.values.archs as string | undefined;
+  const outPath = args.values.out as string | undefined;
+  if (args.positionals.length !== 2 || !archsPath || !outPath) throw new UsageError(USAGE);
+  const order = (args.values.order as string | undefined) ?? 'arch';
+  if (order !== 'arch' && order !== 'input') throw new UsageError(`--order must be 'arch' or 'input', got '${order}'.`);
+  const [configPath, checkpointPath] = args.positionals as [string, string];
+  const shard = parseShard((args.values.shard as string | undefined) ?? '0/1');
+  const entries = selectShard(readTrack1File(archsPath, { validateCodes: true }), shard);
+
+  const { config } = await loadConfig(configPath, args.cfgOptions);
+  const { logger } = createServices({ logLevel: args.debug ? 'debug' : 'info' });
+  await initBackend(args.backend, (msg) => logger.info(msg));
+  const testCfg = readTestCfg(config);
+  const calibSamples = intOption(args.values['calib-samples'], 'calib-samples') ?? (testCfg.calibrate_bn ? testCfg.calibrate_sample_num : 0);
+  const valSamples = intOption(args.values['val-samples'], 'val-samples') ?? testCfg.val_sample_num;
+
+  const arch = loadArchitecture(config, checkpointPath);
+  if (!isSupernet(arch)) throw new EvaluationSetupError('Track-1 scoring needs a supernet config (model.architecture with a mutator).');
+  const valLoader = loaderFor(config, 'val_dataloader');
+  const calibLoader = calibSamples > 0 ? loaderFor(config, 'train_dataloader') : undefined;
+  const t0 = performance.now();
+  const scorer = await SubnetScorer.fromLoaders(arch, {
+    valLoader, valSamples: Math.min(valSamples ?? valLoader.numSamples, valLoader.numSamples),
+    calibLoader, calibSamples: calibLoader ? Math.min(calibSamples, calibLoader.numSamples) : 0, topk: [1],
+  });
+  await valLoader.close();
+  await calibLoader?.close();
+  logger.info(
+    `Scoring ${entries.length} architectures (shard ${shard.index}/${shard.count}) on ${scorer.valSamples} validation images, ` +
+      `BN calibrated on ${scorer.calibSamples} train images per subnet; batches preloaded in ${((performance.now() - t0) / 1000).toFixed(1)} s.`,
+  );
+
+  const timings = new TimingTotals();
+  const progress = getProgress();
+  let started = false;
+  try {
+    const summary = await runScoringLoop({
+      entries,
+      progressPath: (args.values.progress as string | undefined) ?? defaultProgressPath(outPath),
+      outPath,
+      order,
+      score: async (batch) => {
+        const accs: number[] = [];
+        for (const e of batch) {
+          const res = await scorer.score(decodeTrack1Code(e.value.arch));
+          timings.add(res.timings);
+          accs.push(res.metrics.top1!);
+        }
+        return accs;
+      },
+      onProgress: (p) => {
+        if (!started) {
+          if (p.resumed > 0) logger.info(`Resuming: ${p.resumed} of ${p.total} already scored in the progress file.`);
+          progress.start(p.total - p.resumed, 'track1 score');
+          started = true;
+        }
+        const s = timings.perSubnet();
+        progress.update(p.scoredThisRun, {
+          'subnets/min': Number(p.perMinute.toFixed(2)),
+          eta: p.etaMs === undefined ? '?' : formatDuration(p.etaMs / 1000),
+          calib_s: Number(s.calib.toFixed(3)),
+          val_s: Number(s.val.toFixed(3)),
+        });
+      },
+    });
+    progress.stop();
+    const s = timings.perSubnet();
+    const report = {
+      out: outPath, scored: summary.scoredThisRun, resumed: summary.resumed, total: entries.length,
+      seconds_per_subnet: { total: s.total, set: s.set, calibrate: s.calib, validate: s.val },
+      val_samples: scorer.valSamples, calib_samples: scorer.calibSamples,
+    };
+    stdout.write(
+      `scored ${summary.scoredThisRun} (resumed ${summary.resumed}) of ${entries.length} -> ${outPath}; ` +
+        `${s.total.toFixed(3)} s/subnet (set ${s.set.toFixed(4)}, calibrate ${s.calib.toFixed(3)}, validate ${s.val.toFixed(3)})\n` +
+        `${JSON.stringify(report)}\n`,
+    );
+  } finally {
+    progress.stop();
+    scorer.dispose();
+    arch.dispose();
+  }
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  await runCli((argv) => main(argv));
+}
