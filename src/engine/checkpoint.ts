@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 
 /** A tensor as plain data. */
@@ -60,6 +60,11 @@ interface TensorEntry {
  * so any truncation or corruption is detected before a byte is used.
  */
 export function encodeCheckpoint(ckpt: Checkpoint): Buffer {
+  return Buffer.concat(checkpointChunks(ckpt));
+}
+
+/** The file's bytes as chunks (tensor buffers are views, not copies), the digest last. */
+function checkpointChunks(ckpt: Checkpoint): Buffer[] {
   const entries: TensorEntry[] = [];
   let offset = 0;
   for (const [name, t] of Object.entries(ckpt.tensors)) {
@@ -71,12 +76,27 @@ export function encodeCheckpoint(ckpt: Checkpoint): Buffer {
   MAGIC.copy(fixed, 0);
   fixed.writeUInt32LE(CHECKPOINT_FORMAT_VERSION, 8);
   fixed.writeUInt32LE(header.length, 12);
-  const body = Buffer.concat([
+  const chunks = [
     fixed,
     header,
     ...Object.values(ckpt.tensors).map((t) => Buffer.from(t.values.buffer, t.values.byteOffset, t.values.byteLength)),
-  ]);
-  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+  ];
+  const hash = createHash('sha256');
+  for (const c of chunks) hash.update(c);
+  chunks.push(hash.digest());
+  return chunks;
+}
+
+/** Write a checkpoint file atomically, streaming its chunks (no copy of the whole file in memory). */
+export async function writeCheckpointFile(path: string, ckpt: Checkpoint): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  const fh = await open(tmp, 'w');
+  try {
+    for (const chunk of checkpointChunks(ckpt)) await fh.write(chunk);
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, path);
 }
 
 export function decodeCheckpoint(bytes: Buffer, path = '<buffer>'): Checkpoint {
@@ -129,7 +149,7 @@ export class CheckpointStore {
     await mkdir(this.dir, { recursive: true });
     const file = name.endsWith(SUFFIX) ? name : `${name}${SUFFIX}`;
     const path = join(this.dir, file);
-    await writeFileAtomic(path, encodeCheckpoint(ckpt));
+    await writeCheckpointFile(path, ckpt);
     await writeFileAtomic(join(this.dir, POINTER), `${file}\n`);
     if (options.maxKeep !== undefined && options.maxKeep > 0) await this.prune(options.maxKeep, path);
     return path;

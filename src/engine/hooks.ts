@@ -95,7 +95,7 @@ export class CheckpointHook implements Hook {
   private lastSavedIter = -1;
 
   constructor(cfg: Partial<CheckpointHookConfig> = {}) {
-    this.cfg = { interval: 1, by_epoch: null, max_keep: 3, save_last: true, ...cfg };
+    this.cfg = { interval: 1, by_epoch: true, max_keep: 3, save_last: true, ...cfg };
   }
 
   private byEpoch(runner: Runner): boolean {
@@ -136,7 +136,7 @@ HOOKS.register('CheckpointHook', CheckpointHook, {
     type: 'object',
     properties: {
       interval: { description: 'Save every this many epochs (or iterations, see by_epoch).', type: 'integer', minimum: 1, default: 1 },
-      by_epoch: { description: 'Count the interval in epochs; null follows train_cfg.by_epoch.', type: ['boolean', 'null'], default: null },
+      by_epoch: { description: 'Count the interval in epochs (also in iteration-based loops, as mmengine); null follows train_cfg.by_epoch.', type: ['boolean', 'null'], default: true },
       max_keep: { description: 'Keep only the newest this many checkpoints (0 or less keeps all).', type: 'integer', default: 3 },
       save_last: { description: 'Also save at the end of training.', type: 'boolean', default: true },
     },

@@ -40,7 +40,7 @@ train_cfg: {by_epoch: false, max_iters: 3, val_interval: 0}
 val_cfg: {calibrate_sample_num: 8, topk: [1]}
 default_hooks:
   logger: {type: LoggerHook, interval: 1}
-  checkpoint: {type: CheckpointHook, interval: 3}
+  checkpoint: {type: CheckpointHook, interval: 3, by_epoch: false}
 `;
 
 function sink(): { write(t: string): void; text: () => string } {
