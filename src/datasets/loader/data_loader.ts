@@ -1,4 +1,5 @@
 import { DATASETS } from '../../registry/registries.js';
+import '../register.js';
 import { Rng } from '../../services/rng.js';
 import { tf } from '../../tf.js';
 import type { Dataset, FileDataset, InMemoryDataset } from '../dataset.js';
