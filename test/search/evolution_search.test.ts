@@ -94,3 +94,12 @@ describe('RandomSearch', () => {
     expect(resumed).toEqual(straight);
   });
 });
+
+describe('paretoFront', () => {
+  it('keeps the candidates no other beats on macs and accuracy', async () => {
+    const { paretoFront } = await import('../../src/search/pareto.js');
+    const c = (macs: number, acc: number) => ({ choices: {}, macs, params: 0, acc, generation: 0 });
+    const cands = [c(5, 0.5), c(1, 0.2), c(3, 0.6), c(3, 0.4), c(4, 0.55), c(6, 0.7), c(2, 0.2)];
+    expect(paretoFront(cands).map((x) => [x.macs, x.acc])).toEqual([[1, 0.2], [3, 0.6], [6, 0.7]]);
+  });
+});

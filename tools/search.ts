@@ -1,0 +1,98 @@
+// Search a trained supernet for the best subnet under macs/params constraints (search_cfg), scoring
+// candidates by calibrated validation top-1. Resumable: run the same command after a kill.
+// Writes best_subnet.yaml, candidates.json and pareto.svg in the work dir. Usage:
+//   npx tsx tools/search.ts CONFIG CHECKPOINT [--work-dir D] [--cfg-options search_cfg.searcher.max_generations=5 ...]
+//     [--backend B] [--debug]
+import 'reflect-metadata';
+import { realpathSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseToolArgs, UsageError } from '../src/cli/args.js';
+import { loadConfig } from '../src/cli/load_config.js';
+import { runCli } from '../src/cli/run.js';
+import { initBackend } from '../src/backend/index.js';
+import { createServices, getProgress } from '../src/services/container.js';
+import { SEARCHERS } from '../src/registry/registries.js';
+import { isSupernet } from '../src/models/types.js';
+import { readTestCfg } from '../src/evaluation/test_cfg.js';
+import { SubnetScorer, TimingTotals } from '../src/evaluation/subnet_scorer.js';
+import { EvaluationSetupError, loadArchitecture, loaderFor } from '../src/evaluation/setup.js';
+import { readSearchCfg } from '../src/search/search_cfg.js';
+import { writeSearchOutputs } from '../src/search/search_outputs.js';
+import type { Searcher } from '../src/search/types.js';
+
+const USAGE =
+  'Usage: search.ts CONFIG CHECKPOINT [--work-dir D] [--cfg-options search_cfg.key=value ...] [--backend tensorflow|wasm|cpu] [--debug]';
+
+interface Output {
+  write(text: string): unknown;
+}
+
+export async function main(argv: string[], stdout: Output = process.stdout): Promise<number> {
+  const args = parseToolArgs(argv);
+  if (args.positionals.length !== 2) throw new UsageError(USAGE);
+  const [configPath, checkpointPath] = args.positionals as [string, string];
+  const { config } = await loadConfig(configPath, args.cfgOptions);
+  const workDir = resolve(args.workDir ?? join((config.work_dir as string | undefined) ?? join('work_dirs', basename(configPath, extname(configPath))), 'search'));
+  const { logger } = createServices({ workDir, logLevel: args.debug ? 'debug' : 'info' });
+  await initBackend(args.backend, (msg) => logger.info(msg));
+
+  const searchCfg = readSearchCfg(config);
+  const testCfg = readTestCfg(config);
+  const calibrate = searchCfg.calibrate_bn ?? testCfg.calibrate_bn;
+  const calibSamples = calibrate ? (searchCfg.calibrate_sample_num ?? testCfg.calibrate_sample_num) : 0;
+  const valSamples = searchCfg.val_sample_num ?? testCfg.val_sample_num;
+  const searcher = SEARCHERS.build<Searcher>(searchCfg.searcher);
+
+  const arch = loadArchitecture(config, checkpointPath);
+  if (!isSupernet(arch)) throw new EvaluationSetupError('Search needs a supernet config (model.architecture with a mutator).');
+  const valLoader = loaderFor(config, 'val_dataloader');
+  const calibLoader = calibSamples > 0 ? loaderFor(config, 'train_dataloader') : undefined;
+  const scorer = await SubnetScorer.fromLoaders(arch, {
+    valLoader, valSamples: Math.min(valSamples ?? valLoader.numSamples, valLoader.numSamples),
+    calibLoader, calibSamples: calibLoader ? Math.min(calibSamples, calibLoader.numSamples) : 0, topk: [1],
+  });
+  await valLoader.close();
+  await calibLoader?.close();
+
+  const timings = new TimingTotals();
+  const progress = getProgress();
+  let started = false;
+  try {
+    logger.info(`${searchCfg.searcher.type} in ${workDir}: candidates scored on ${scorer.valSamples} validation images, BN calibrated on ${scorer.calibSamples} train images.`);
+    const result = await searcher.run({
+      mutator: arch.mutator,
+      complexity: (c) => arch.complexity(c),
+      checkpointPath: join(workDir, 'search_state.json'),
+      score: async (choices) => {
+        const res = await scorer.score(choices);
+        timings.add(res.timings);
+        return res.metrics.top1!;
+      },
+      onScored: (c, p) => {
+        if (!started) {
+          progress.start(p.total, 'search');
+          started = true;
+        }
+        progress.update(Math.min(p.scored, p.total), { gen: p.generation, acc: Number(c.acc.toFixed(4)), s_per_subnet: Number(timings.perSubnet().total.toFixed(3)) });
+      },
+    });
+    progress.stop();
+    const outputs = await writeSearchOutputs(workDir, result);
+    const b = result.best;
+    stdout.write(
+      `best: top-1 ${(100 * b.acc).toFixed(2)}% at ${(b.macs / 1e6).toFixed(2)} M MACs, ${(b.params / 1e6).toFixed(3)} M params ` +
+        `(${result.candidates.length} candidates scored)\n  ${outputs.bestSubnet}\n  ${outputs.candidates}\n  ${outputs.paretoPlot}\n` +
+        `${JSON.stringify({ best: b, num_candidates: result.candidates.length, work_dir: workDir })}\n`,
+    );
+  } finally {
+    progress.stop();
+    scorer.dispose();
+    arch.dispose();
+  }
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  await runCli((argv) => main(argv));
+}
