@@ -78,6 +78,27 @@ describe('DynamicBatchNorm2d', () => {
     expect(rv[3]).toBe(1);
   });
 
+  it('train-mode gradients equal autodiff of moments + batchNorm', () => {
+    const ch = new MutableChannel({ alias: 'c', choices: [4, 3] });
+    const bn = new DynamicBatchNorm2d({ channels: ch }, buildContext());
+    bn.gamma!.assign(tf.tensor1d([0.5, 1.5, -1, 2]));
+    bn.beta!.assign(tf.tensor1d([0.1, 0.2, 0.3, 0.4]));
+    ch.currentChoice = 3;
+    const x = tf.randomNormal([2, 3, 3, 3], 1, 2, 'float32', 7) as tf.Tensor4D;
+    const w = tf.randomNormal([2, 3, 3, 3], 0, 1, 'float32', 8);
+    const loss = (y: tf.Tensor) => tf.sum(tf.mul(y, w)) as tf.Scalar;
+    const [gx, gGamma, gBeta] = tf.grads((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const { mean, variance } = tf.moments(xi, [0, 1, 2]);
+      return loss(tf.batchNorm(xi as tf.Tensor4D, mean as tf.Tensor1D, variance as tf.Tensor1D, b as tf.Tensor1D, g as tf.Tensor1D, 1e-5));
+    })([x, tf.slice(bn.gamma!, 0, 3), tf.slice(bn.beta!, 0, 3)]);
+    const got = tf.grad((xi: tf.Tensor) => loss(bn.forward(xi as tf.Tensor4D)))(x);
+    close(got, gx!, 1e-4);
+    const { grads } = tf.variableGrads(() => loss(bn.forward(x)), [bn.gamma!, bn.beta!]);
+    close(tf.slice(grads[bn.gamma!.name]!, 0, 3), gGamma!, 1e-4);
+    close(tf.slice(grads[bn.beta!.name]!, 0, 3), gBeta!, 1e-4);
+    expect(grads[bn.gamma!.name]!.dataSync()[3]).toBe(0);
+  });
+
   it('eval mode uses the sliced running stats and gamma/beta', () => {
     const ch = new MutableChannel({ alias: 'c', choices: [4, 3] });
     const bn = new DynamicBatchNorm2d({ channels: ch, eps: 0 }, buildContext());

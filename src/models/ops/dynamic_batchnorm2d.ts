@@ -1,4 +1,4 @@
-import { tf, type Tensor1D, type Tensor4D, type Variable } from '../../tf.js';
+import { tf, type Tensor, type Tensor1D, type Tensor4D, type Variable } from '../../tf.js';
 import { Module } from '../module.js';
 import type { Mutable } from '../../mutables/types.js';
 import type { ChannelSource } from '../../mutables/sources.js';
@@ -56,10 +56,33 @@ export class DynamicBatchNorm2d extends Module implements Costed {
     const gamma = pick(this.gamma);
     const beta = pick(this.beta);
     if (!this.training) return tf.batchNorm(x, pick(this.runningMean), pick(this.runningVar), beta, gamma, this.eps);
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    this.updateRunningStats(mean as Tensor1D, variance as Tensor1D, x.shape[0] * x.shape[1] * x.shape[2]);
-    return tf.batchNorm(x, mean as Tensor1D, variance as Tensor1D, beta, gamma, this.eps);
+    return this.trainNorm(x, gamma, beta) as Tensor4D;
   }
+
+  /**
+   * Batch-statistics normalisation with the closed-form backward pass: about 20 kernels per layer
+   * instead of the ~50 that autodiff of moments + batchNorm launches (BN dominated small-net steps).
+   */
+  private readonly trainNorm = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+    const [x, gamma, beta, save] = args as [Tensor4D, Tensor1D, Tensor1D, tf.GradSaveFunc];
+    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+    const count = x.shape[0] * x.shape[1] * x.shape[2];
+    this.updateRunningStats(mean as Tensor1D, variance as Tensor1D, count);
+    const inv = tf.rsqrt(tf.add(variance, this.eps));
+    const xhat = tf.mul(tf.sub(x, mean), inv);
+    save([xhat, inv, gamma]);
+    return {
+      value: tf.add(tf.mul(xhat, gamma), beta),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xh, invStd, g] = saved as [Tensor, Tensor, Tensor];
+        const dBeta = tf.sum(dy, [0, 1, 2]);
+        const dGamma = tf.sum(tf.mul(dy, xh), [0, 1, 2]);
+        // dx = gamma / std * (dy - mean(dy) - xhat * mean(dy * xhat))
+        const centred = tf.sub(tf.sub(dy, tf.div(dBeta, count)), tf.mul(xh, tf.div(dGamma, count)));
+        return [tf.mul(centred, tf.mul(invStd, g)), dGamma, dBeta];
+      },
+    };
+  });
 
   /** Blend batch statistics into the first c running entries (unbiased variance, as PyTorch). */
   private updateRunningStats(mean: Tensor1D, variance: Tensor1D, count: number): void {
