@@ -128,6 +128,15 @@ describe('ResNetSupernet', () => {
     expect(t1.mutator.current()['stage3.depth']).toBe(8);
   });
 
+  it('a tied stem with its own base width derives its channels from the stage-1 ratio', () => {
+    const net = new ResNetSupernet({ ...TINY, stem: { ...TINY.stem, base_channels: 32 } });
+    expect(net.mutator.mutables.map((m) => m.alias)).not.toContain('stem.out_channels');
+    net.mutator.set({ 'stage1.out_channels': 0.5 });
+    expect(net.stem.conv.outChannels.currentChannels).toBe(16);
+    expect(net.namedModules().some(([n]) => n === 'stage1.0.shortcut')).toBe(true);
+    expect(tf.tidy(() => net.forward(tf.zeros([1, 9, 9, 2]) as Tensor4D).shape)).toEqual([1, 3]);
+  });
+
   it('activeChoices drops the blocks the depth skips', () => {
     const net = new ResNetSupernet(TINY, { ctx: buildContext({ allocate: false }) });
     net.mutator.set({ 'stage2.depth': 1 });
