@@ -108,18 +108,25 @@ function topLevelKeys(text: string, source: string): string[] {
   const seen = new Set<string>();
   let depth = 0;
   let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '"') {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
       const start = i;
+      let escaped = false;
       i++;
-      while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      for (let d = text.charCodeAt(i); d !== 34; d = text.charCodeAt(i)) {
+        if (d === 92 /* \ */) {
+          escaped = true;
+          i += 2;
+        } else i++;
+      }
       i++;
       if (depth === 1) {
         let j = i;
-        while (j < text.length && /\s/.test(text[j]!)) j++;
-        if (text[j] === ':') {
-          const key = JSON.parse(text.slice(start, i)) as string;
+        while (j < n && isJsonSpace(text.charCodeAt(j))) j++;
+        if (text.charCodeAt(j) === 58 /* : */) {
+          const key = escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
           if (seen.has(key)) throw new Track1FormatError(source, key, 'the key appears twice in the file.');
           seen.add(key);
           keys.push(key);
@@ -127,9 +134,11 @@ function topLevelKeys(text: string, source: string): string[] {
       }
       continue;
     }
-    if (c === '{' || c === '[') depth++;
-    else if (c === '}' || c === ']') depth--;
+    if (c === 123 || c === 91) depth++; // { [
+    else if (c === 125 || c === 93) depth--; // } ]
     i++;
   }
   return keys;
 }
+
+const isJsonSpace = (c: number): boolean => c === 32 || c === 10 || c === 13 || c === 9;
