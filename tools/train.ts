@@ -12,7 +12,7 @@ import { loadConfig } from '../src/cli/load_config.js';
 import { runCli } from '../src/cli/run.js';
 import { initBackend } from '../src/backend/index.js';
 import { buildDataLoader } from '../src/datasets/index.js';
-import { buildRunner, type FinalMetrics } from '../src/engine/index.js';
+import { buildRunner, TrainingInterruptedError, type FinalMetrics } from '../src/engine/index.js';
 import { writeFileAtomic } from '../src/engine/checkpoint.js';
 import { createServices } from '../src/services/container.js';
 import { TOKENS } from '../src/services/tokens.js';
@@ -100,13 +100,30 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
     buildLoader: (section, { seed }) => buildDataLoader(section, { seed }),
   });
   container.registerInstance(TOKENS.checkpointStore, runner.store);
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    logger.warn('Interrupted: saving a checkpoint after this iteration (interrupt again to quit at once).');
+    runner.requestStop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const resume = args.values.resume as string | undefined;
     if (resume !== undefined) await runner.resume(resume === '' ? true : resolve(resume));
     logger.info(`Training ${String((config.model as TypedConfig).type)} for ${runner.maxIters} iterations (${runner.itersPerEpoch} per epoch) in ${workDir}.`);
     const final = await runner.train();
     stdout.write(`${formatMetrics(final)}\nwork_dir: ${workDir} (final_metrics.json, scalars.jsonl, checkpoints)\n`);
+  } catch (err) {
+    if (err instanceof TrainingInterruptedError) {
+      logger.warn(err.message);
+      return 130;
+    }
+    throw err;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await runner.close();
   }
   return 0;

@@ -162,14 +162,14 @@ export class CheckpointStore {
     return decodeCheckpoint(await readFile(path), path);
   }
 
-  /** Checkpoint files in this directory, oldest first (by the step number in the name, then time). */
+  /** Checkpoint files in this directory, oldest first (by write time, then the number in the name: epoch_N and iter_N mix). */
   list(): string[] {
     if (!existsSync(this.dir)) return [];
     const step = (f: string) => Number(/(\d+)\.ckpt$/.exec(f)?.[1] ?? -1);
     return readdirSync(this.dir)
       .filter((f) => f.endsWith(SUFFIX))
       .map((f) => ({ f, s: step(f), t: statSync(join(this.dir, f)).mtimeMs }))
-      .sort((a, b) => a.s - b.s || a.t - b.t)
+      .sort((a, b) => a.t - b.t || a.s - b.s)
       .map(({ f }) => join(this.dir, f));
   }
 

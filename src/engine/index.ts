@@ -6,7 +6,7 @@ import './losses.js';
 import './hooks.js';
 import './sections.js';
 
-export { Runner, TrainConfigError, type FinalMetrics, type RunnerParts } from './runner.js';
+export { Runner, TrainConfigError, TrainingInterruptedError, type FinalMetrics, type RunnerParts } from './runner.js';
 export { buildRunner, buildHooks, type LoaderFactory, type LoaderRole, type BuildRunnerOptions } from './build_runner.js';
 export { CheckpointStore, CheckpointError, CheckpointCorruptError, type Checkpoint } from './checkpoint.js';
 export { captureCheckpoint, restoreCheckpoint, loadModelWeights, modelTensors } from './training_state.js';

@@ -21,6 +21,15 @@ export class TrainConfigError extends Error {
   readonly isUserError = true;
 }
 
+/** Training stopped on request (Ctrl-C) after saving a checkpoint to resume from. */
+export class TrainingInterruptedError extends Error {
+  override readonly name = 'TrainingInterruptedError';
+  readonly isUserError = true;
+  constructor(readonly checkpoint: string, iter: number) {
+    super(`Training interrupted after iteration ${iter}; saved ${checkpoint}. Continue with --resume.`);
+  }
+}
+
 /** Everything a Runner drives, already built (see buildRunner for building it from a config). */
 export interface RunnerParts {
   algorithm: Algorithm;
@@ -80,6 +89,7 @@ export class Runner {
   private readonly hooks: Hook[];
   private readonly parts: RunnerParts;
   private startedAt = performance.now();
+  private stopRequested = false;
 
   constructor(parts: RunnerParts) {
     this.parts = parts;
@@ -179,6 +189,11 @@ export class Runner {
     return ckpt;
   }
 
+  /** Stop after the current iteration: save a checkpoint, then `train` rejects with TrainingInterruptedError. */
+  requestStop(): void {
+    this.stopRequested = true;
+  }
+
   /** Train until max_iters / max_epochs, validating as configured; returns the final validation. */
   async train(): Promise<FinalMetrics> {
     this.startedAt = performance.now();
@@ -195,6 +210,7 @@ export class Runner {
           const next = await it.next();
           if (next.done) break;
           await this.trainIter(next.value);
+          if (this.stopRequested) throw new TrainingInterruptedError(await this.saveCheckpoint(`iter_${this.iter}`), this.iter);
           if (!this.byEpoch && valInterval > 0 && this.iter % valInterval === 0 && this.iter < this.maxIters) await this.validate();
           if (this.iter % this.itersPerEpoch === 0) break;
         }

@@ -6,7 +6,7 @@ import { tf } from '../../src/tf.js';
 import '../../src/engine/index.js';
 import { HOOKS } from '../../src/registry/registries.js';
 import { buildRunner, type LoaderFactory } from '../../src/engine/build_runner.js';
-import type { Runner } from '../../src/engine/runner.js';
+import { TrainingInterruptedError, type Runner } from '../../src/engine/runner.js';
 import { Logger } from '../../src/services/logger.js';
 import type { ProgressReporter } from '../../src/services/progress.js';
 import { TinyLoader, type TinyAlgorithm } from './fixtures.js';
@@ -18,6 +18,15 @@ class MemoryProbe {
   }
 }
 if (!HOOKS.has('test/MemoryProbe')) HOOKS.register('test/MemoryProbe', MemoryProbe);
+
+// Runners that a test wants stopped (as by Ctrl-C) once they reach an iteration.
+const stopAt = new Map<Runner, number>();
+class StopProbe {
+  afterTrainIter(r: Runner): void {
+    if (stopAt.get(r) === r.iter) r.requestStop();
+  }
+}
+if (!HOOKS.has('test/StopProbe')) HOOKS.register('test/StopProbe', StopProbe);
 
 const quietProgress: ProgressReporter = { start() {}, update() {}, stop() {} };
 
@@ -39,6 +48,7 @@ function config(overrides: Record<string, unknown> = {}): Record<string, unknown
     val_cfg: { topk: [1, 2] },
     default_hooks: { logger: { type: 'LoggerHook', interval: 2 }, checkpoint: { type: 'CheckpointHook', interval: 2, by_epoch: false, max_keep: 2 } },
     randomness: { seed: 5 },
+    custom_hooks: [{ type: 'test/StopProbe' }],
     ...overrides,
   };
 }
@@ -91,6 +101,22 @@ describe('Runner', () => {
     expect(weights(second)).toEqual(weights(straight));
     expect(second.optim.getState()).toEqual(straight.optim.getState());
     expect(second.rng.getState()).toEqual(straight.rng.getState());
+    for (const r of [straight, first, second]) await r.close();
+  });
+
+  it('stops on request after saving a checkpoint that resumes exactly', async () => {
+    const iterCfg = (max: number) => config({ train_cfg: { by_epoch: false, max_iters: max, val_interval: 0 }, val_dataloader: null, default_hooks: { checkpoint: null } });
+    const straight = await runner(mkdtempSync(join(tmpdir(), 'run-')), iterCfg(9));
+    await straight.train();
+    const dir = mkdtempSync(join(tmpdir(), 'run-'));
+    const first = await runner(dir, iterCfg(9));
+    stopAt.set(first, 3);
+    await expect(first.train()).rejects.toThrow(TrainingInterruptedError);
+    expect(existsSync(join(dir, 'iter_3.ckpt'))).toBe(true);
+    const second = await runner(dir, iterCfg(9));
+    await second.resume(true);
+    await second.train();
+    expect(weights(second)).toEqual(weights(straight));
     for (const r of [straight, first, second]) await r.close();
   });
 
