@@ -2,7 +2,7 @@ import { PipelineError } from '../errors.js';
 import { writeSample } from '../loader/write_sample.js';
 import type { Size } from '../transforms/geometry.js';
 import type { CompiledPipeline } from '../transforms/pipeline.js';
-import { decodeWithOps, imageSize } from './sharp_ops.js';
+import { decodeWithOps, imageSize, openImage } from './sharp_ops.js';
 
 /** Samples of one batch (or a part of it) to decode: dataset indices and their files. */
 export interface DecodeRequest {
@@ -35,8 +35,9 @@ export async function decodeSamples(req: DecodeRequest, ctx: DecodeContext): Pro
     req.paths.map(async (path, slot) => {
       let pixels;
       try {
-        const size = await imageSize(path);
-        pixels = await decodeWithOps(path, size, pipeline.plan(size, ctx.seed, req.epoch, req.indices[slot]!), channels);
+        const image = openImage(path);
+        const size = await imageSize(image);
+        pixels = await decodeWithOps(image, size, pipeline.plan(size, ctx.seed, req.epoch, req.indices[slot]!), channels);
       } catch (err) {
         failed.push({ slot, reason: err instanceof Error ? err.message : String(err) });
         return;

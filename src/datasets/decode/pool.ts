@@ -41,9 +41,13 @@ export class DecodePool {
         if (msg.result) pending.resolve(msg.result);
         else pending.reject(new PipelineError(msg.error?.message ?? 'A decode worker failed.'));
       });
-      worker.on('error', (err) => {
+      const failAll = (err: Error) => {
         for (const p of open.values()) p.reject(err);
         open.clear();
+      };
+      worker.on('error', failAll);
+      worker.on('exit', (code) => {
+        if (!this.closed) failAll(new PipelineError(`A decode worker exited (code ${code}) with batches still to decode.`));
       });
       worker.unref();
       this.workers.push({ worker, open });

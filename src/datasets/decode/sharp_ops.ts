@@ -1,6 +1,9 @@
 import sharp from 'sharp';
 import { applyOps, type GeomOp, type Pixels, type Size } from '../transforms/geometry.js';
 
+/** A sharp pipeline over one input. */
+type SharpImage = ReturnType<typeof sharp>;
+
 interface Rect {
   top: number;
   left: number;
@@ -20,18 +23,21 @@ interface Pass {
   flop: boolean;
 }
 
-type Source = { kind: 'file'; path: string } | { kind: 'pixels'; pixels: Pixels };
+type Source = { kind: 'file'; image: SharpImage } | { kind: 'pixels'; pixels: Pixels };
 
 async function runPass(source: Source, pass: Pass, channels: 1 | 3): Promise<Pixels> {
   let img =
     source.kind === 'file'
-      ? sharp(source.path, { failOn: 'error' })
+      ? source.image
       : sharp(source.pixels.data, {
           raw: { width: source.pixels.width, height: source.pixels.height, channels: source.pixels.channels as 1 | 3 },
         });
   if (pass.pre) img = img.extract(pass.pre);
   if (pass.resize) img = img.resize({ width: pass.resize.width, height: pass.resize.height, fit: 'fill' });
   if (pass.post) img = img.extract(pass.post);
+  // sharp flops before a post-extract, the ops here flip after it: only without one may sharp do it.
+  const sharpFlop = pass.flop && !pass.post;
+  if (sharpFlop) img = img.flop();
   if (source.kind === 'file') img = channels === 1 ? img.toColourspace('b-w') : img.toColourspace('srgb').removeAlpha();
   const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
   let pixels: Pixels = {
@@ -41,7 +47,7 @@ async function runPass(source: Source, pass: Pass, channels: 1 | 3): Promise<Pix
     channels: info.channels,
   };
   if (pixels.channels !== channels) pixels = toChannels(pixels, channels);
-  return pass.flop ? applyOps(pixels, [{ op: 'flip' }]) : pixels;
+  return pass.flop && !sharpFlop ? applyOps(pixels, [{ op: 'flip' }]) : pixels;
 }
 
 /** Grey to RGB by repetition, or RGB(A) to its first `channels` channels, for decoders that keep their own band count. */
@@ -58,8 +64,8 @@ function toChannels(img: Pixels, channels: 1 | 3): Pixels {
  * Decode an image file and apply geometric ops with as few sharp passes as the ops allow
  * (usually one: extract -> resize). Crops reaching outside the image (padding) run in JS.
  */
-export async function decodeWithOps(path: string, size: Size, ops: readonly GeomOp[], channels: 1 | 3): Promise<Pixels> {
-  let source: Source = { kind: 'file', path };
+export async function decodeWithOps(file: string | SharpImage, size: Size, ops: readonly GeomOp[], channels: 1 | 3): Promise<Pixels> {
+  let source: Source = { kind: 'file', image: typeof file === 'string' ? openImage(file) : file };
   let pass: Pass = { flop: false };
   let current = size;
   const flush = async () => {
@@ -92,9 +98,14 @@ export async function decodeWithOps(path: string, size: Size, ops: readonly Geom
   return (source as { pixels: Pixels }).pixels;
 }
 
+/** A sharp reader of an image file that fails on corrupt data instead of returning partial pixels. */
+export function openImage(path: string): SharpImage {
+  return sharp(path, { failOn: 'error' });
+}
+
 /** Width and height from the file header, without decoding pixels. */
-export async function imageSize(path: string): Promise<Size> {
-  const meta = await sharp(path).metadata();
+export async function imageSize(image: SharpImage): Promise<Size> {
+  const meta = await image.metadata();
   if (!meta.width || !meta.height) throw new Error('no width/height in the image header');
   return { height: meta.height, width: meta.width };
 }

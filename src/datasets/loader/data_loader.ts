@@ -8,6 +8,7 @@ import { decodeSamples, type DecodeContext, type DecodeRequest, type DecodeResul
 import { DecodePool } from '../decode/pool.js';
 import { DatasetError, PipelineError, UnreadableImageError } from '../errors.js';
 import { applyOps, type Size } from '../transforms/geometry.js';
+import { BUILTIN_TRANSFORMS } from '../transforms/index.js';
 import { CompiledPipeline } from '../transforms/pipeline.js';
 import type { Batch, DataLoader, LoaderState } from '../types.js';
 import { DATALOADER_SCHEMA, type DataLoaderConfig } from './schema.js';
@@ -185,6 +186,12 @@ export class ImageDataLoader implements DataLoader {
 
   private decode(req: DecodeRequest): Promise<DecodeResult> {
     if (this.cfg.num_workers === 0) return decodeSamples(req, this.decodeCtx!);
+    const custom = this.dataset.pipeline.map((t) => t.type).filter((t) => !BUILTIN_TRANSFORMS.includes(t.replace(/^core\//, '')));
+    if (custom.length > 0) {
+      throw new PipelineError(
+        `Transform(s) ${custom.join(', ')} are not built in, and decode workers only know the built-in ones: set num_workers: 0.`,
+      );
+    }
     this.pool ??= new DecodePool(this.cfg.num_workers, {
       pipeline: [...this.dataset.pipeline],
       channels: this.decodeCtx!.channels,

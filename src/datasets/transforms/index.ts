@@ -27,6 +27,9 @@ const entries = [
   ['ToTensor', ToTensor, TO_TENSOR_SCHEMA],
 ] as const;
 
+/** Transforms a decode worker can build (workers do not load plugins). */
+export const BUILTIN_TRANSFORMS: readonly string[] = entries.map(([name]) => name);
+
 for (const [name, ctor, schema] of entries) {
   if (!TRANSFORMS.has(name)) TRANSFORMS.register(name, ctor, { schema });
 }
