@@ -170,7 +170,7 @@ export class Runner {
     let path: string;
     let ckpt: Checkpoint;
     if (from === true) {
-      const loaded = await this.store.loadLatest((p, err) => this.logger.warn(`${err.message} Falling back to the previous checkpoint.`));
+      const loaded = await this.store.loadLatest((_path, err) => this.logger.warn(`${err.message} Falling back to the previous checkpoint.`));
       if (loaded === null) {
         this.logger.warn(`--resume: no checkpoint in ${this.workDir}; starting from scratch.`);
         return null;
@@ -183,6 +183,14 @@ export class Runner {
     const pos = restoreCheckpoint(ckpt, this);
     this.iter = pos.iter;
     this.epoch = pos.epoch;
+    const expected = this.loaderPosition();
+    if (pos.loaderState.epoch !== expected.epoch || pos.loaderState.batchIndex !== expected.batchIndex) {
+      this.logger.warn(
+        `${path} was written at loader position epoch ${pos.loaderState.epoch}, batch ${pos.loaderState.batchIndex}, but with this ` +
+          `train_dataloader (${this.itersPerEpoch} batches per epoch) iteration ${this.iter} is epoch ${expected.epoch}, batch ${expected.batchIndex}: ` +
+          'training continues, but not exactly as an uninterrupted run would.',
+      );
+    }
     this.lastValMetrics = ((ckpt.state.extra as { val_metrics?: Record<string, number> } | undefined)?.val_metrics) ?? {};
     await this.call('afterLoadCheckpoint', ckpt);
     this.logger.info(`Resumed from ${path} at epoch ${this.epoch}, iter ${this.iter}.`);
