@@ -46,6 +46,11 @@ export class ConvBn extends Module implements Layer {
   }
 
   forward(x: Tensor4D): Tensor4D {
+    if (!this.bn.training) {
+      // Eval: BN folded into the conv, one fused kernel instead of conv + batchNorm + activation.
+      const { scale, shift } = this.bn.evalScaleShift();
+      return this.conv.forwardFolded(x, scale, shift, this.act === 'none' ? 'linear' : this.act);
+    }
     const y = this.bn.forward(this.conv.forward(x));
     if (this.act === 'relu') return tf.relu(y);
     return this.act === 'relu6' ? tf.relu6(y) : y;

@@ -7,6 +7,7 @@ import { MODELS } from '../../src/registry/registries.js';
 import '../../src/models/index.js';
 import type { Supernet } from '../../src/models/types.js';
 import { useBackend } from '../../src/backend/index.js';
+import { Rng } from '../../src/services/rng.js';
 import { buildContext } from '../../src/models/ops/index.js';
 
 const DIR = 'configs/_base_/supernets';
@@ -42,6 +43,18 @@ describe('shipped supernet configs', () => {
   it.each(SPACES.filter((n) => n !== 'resnet48_track1'))('%s runs its max and min subnets', (name) => {
     const net = MODELS.build<Supernet>(architecture(name));
     expect(forwardShapes(net, 2)).toEqual([[2, net.numClasses], [2, net.numClasses]]);
+    net.dispose();
+  });
+
+  it.each(['resnet_mini', 'mobilenet_mini'])('%s gives the same eval logits on wasm and cpu', async (name) => {
+    const net = MODELS.build<Supernet>(architecture(name)).eval();
+    net.mutator.sample(new Rng(3));
+    const x = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 5) as Tensor4D;
+    const onWasm = tf.tidy(() => net.forward(x).arraySync());
+    await useBackend('cpu');
+    const onCpu = tf.tidy(() => net.forward(x).arraySync());
+    await useBackend('wasm');
+    expect((onWasm as number[][]).flat()).toEqual((onCpu as number[][]).flat().map((v) => expect.closeTo(v, 3)));
     net.dispose();
   });
 

@@ -84,6 +84,21 @@ export class DynamicBatchNorm2d extends Module implements Costed {
     };
   });
 
+  /**
+   * Eval-mode normalisation as y = x * scale + shift over the current channels, so a conv before
+   * it can fold it into its weights and bias.
+   */
+  evalScaleShift(): { scale: Tensor1D; shift: Tensor1D } {
+    if (!this.gamma || !this.beta || !this.runningMean || !this.runningVar) {
+      throw new Error('DynamicBatchNorm2d was built without tensors (allocate: false); it can only report its cost.');
+    }
+    const c = this.channels.currentChannels;
+    const full = c === this.channels.maxChannels;
+    const pick = (v: Variable) => (full ? v : tf.slice(v, 0, c)) as Tensor1D;
+    const scale = tf.mul(pick(this.gamma), tf.rsqrt(tf.add(pick(this.runningVar), this.eps))) as Tensor1D;
+    return { scale, shift: tf.sub(pick(this.beta), tf.mul(pick(this.runningMean), scale)) as Tensor1D };
+  }
+
   /** Blend batch statistics into the first c running entries (unbiased variance, as PyTorch). */
   private updateRunningStats(mean: Tensor1D, variance: Tensor1D, count: number): void {
     this.numBatchesTracked += 1;

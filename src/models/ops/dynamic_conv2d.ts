@@ -1,4 +1,4 @@
-import { tf, type Tensor4D, type Variable } from '../../tf.js';
+import { tf, type Tensor1D, type Tensor4D, type Variable } from '../../tf.js';
 import { Module } from '../module.js';
 import type { Mutable } from '../../mutables/types.js';
 import { fixedValue, type ChannelSource, type ValueSource } from '../../mutables/sources.js';
@@ -70,6 +70,20 @@ export class DynamicConv2d extends Module implements Costed {
     const pad = Math.floor(this.kernelSize.currentValue / 2);
     const w = this.activeWeight();
     return this.depthwise ? tf.depthwiseConv2d(x, w, this.stride, pad) : tf.conv2d(x, w, this.stride, pad);
+  }
+
+  /**
+   * One fused kernel: conv with the active weight scaled per output channel, plus bias and
+   * activation (an eval-mode BN folded in).
+   */
+  forwardFolded(x: Tensor4D, scale: Tensor1D, bias: Tensor1D, activation: 'relu' | 'relu6' | 'linear'): Tensor4D {
+    const pad = Math.floor(this.kernelSize.currentValue / 2);
+    const w = this.activeWeight();
+    if (this.depthwise) {
+      const filter = tf.mul(w, tf.reshape(scale, [1, 1, -1, 1])) as Tensor4D;
+      return tf.fused.depthwiseConv2d({ x, filter, strides: this.stride, pad, bias, activation });
+    }
+    return tf.fused.conv2d({ x, filter: tf.mul(w, scale) as Tensor4D, strides: this.stride, pad, bias, activation });
   }
 
   cost(input: SpatialSize): ModuleCost {
