@@ -56,7 +56,6 @@ export async function main(argv: string[], stdout: Output = process.stdout, stde
   const file = resolve(args.positionals[0]!);
   const tracked = loadConfigFile(file);
   applyOverrides(tracked, args.cfgOptions);
-  await import('../../src/register_all.js');
   const net = buildSupernetForCounting(findArchitectureConfig(tracked.data, file), file);
 
   if (v.max) stdout.write(line('max', net.complexity(net.mutator.setMax())));
