@@ -1,0 +1,69 @@
+// Which subnets the ranking ground truth trains: a seeded sample stratified over MACs.
+import { buildSupernetForCounting, complexityOfSubnets, findArchitectureConfig } from '../../src/models/complexity.js';
+import type { Supernet } from '../../src/models/types.js';
+import { Rng } from '../../src/services/rng.js';
+import { codeSpaceOfConfig, type ResNetCodeSpace } from '../../src/track1/code_space.js';
+
+export interface GtSubnet {
+  /** Track-1 key (arch1, arch2, ... in increasing MACs stratum). */
+  key: string;
+  /** Code in the space's Track-1 format. */
+  arch: string;
+  macs: number;
+  params: number;
+}
+
+export interface StratifiedSampleOptions {
+  /** Subnets to pick, one per MACs stratum. */
+  count: number;
+  seed: number;
+  /** Uniformly drawn candidates the strata are filled from. */
+  poolSize: number;
+}
+
+/** The counting supernet and code space of a config (no tensors allocated). */
+export async function spaceOf(config: Record<string, unknown>, file: string): Promise<{ net: Supernet; space: ResNetCodeSpace }> {
+  await import('../../src/register_all.js');
+  return { net: buildSupernetForCounting(findArchitectureConfig(config, file), file), space: codeSpaceOfConfig(config) };
+}
+
+/**
+ * Draw `poolSize` subnets uniformly (each mutable's choice uniform, as the samplers do), split the
+ * pool's MACs range into `count` equal-width strata and pick one seeded candidate per stratum; an
+ * empty stratum takes the unused candidate nearest its centre, so the sample always has `count`.
+ */
+export function stratifiedSample(net: Supernet, space: ResNetCodeSpace, opts: StratifiedSampleOptions): GtSubnet[] {
+  const rng = new Rng(`gt-subnets:${opts.seed}`);
+  const seen = new Map<string, Record<string, number>>();
+  for (let i = 0; i < opts.poolSize * 4 && seen.size < opts.poolSize; i++) {
+    const choices: Record<string, number> = {};
+    for (const m of net.mutator.mutables) choices[m.alias] = rng.choice(m.choices as readonly number[]);
+    const code = space.encode(choices);
+    if (!seen.has(code)) seen.set(code, space.decode(code));
+  }
+  const codes = [...seen.keys()];
+  const costs = complexityOfSubnets(net, seen.values());
+  const pool = codes.map((arch, i) => ({ arch, macs: costs[i]!.macs, params: costs[i]!.params }));
+  if (pool.length < opts.count) throw new Error(`The space has only ${pool.length} distinct subnets in the pool, fewer than ${opts.count}.`);
+  const lo = Math.min(...pool.map((p) => p.macs));
+  const hi = Math.max(...pool.map((p) => p.macs));
+  const width = (hi - lo) / opts.count;
+  const used = new Set<string>();
+  const picked: Omit<GtSubnet, 'key'>[] = [];
+  for (let b = 0; b < opts.count; b++) {
+    const inBin = pool.filter((p) => !used.has(p.arch) && (p.macs - lo >= b * width) && (b === opts.count - 1 || p.macs - lo < (b + 1) * width));
+    const centre = lo + (b + 0.5) * width;
+    const pick = inBin.length > 0
+      ? rng.choice(inBin)
+      : pool.filter((p) => !used.has(p.arch)).reduce((best, p) => (Math.abs(p.macs - centre) < Math.abs(best.macs - centre) ? p : best));
+    used.add(pick.arch);
+    picked.push(pick);
+  }
+  picked.sort((a, b) => a.macs - b.macs);
+  return picked.map((p, i) => ({ key: `arch${i + 1}`, ...p }));
+}
+
+/** Training order: a seeded shuffle, so that a partial ground truth still spans the MACs range. */
+export function trainingOrder(subnets: readonly GtSubnet[], seed: number): GtSubnet[] {
+  return new Rng(`gt-order:${seed}`).shuffle([...subnets]);
+}

@@ -1,0 +1,265 @@
+import type { SubnetChoices } from '../mutables/types.js';
+import { resolveResNetConfig, type ResNetSupernetInput } from '../models/resnet_supernet.js';
+import { UserError } from '../errors.js';
+import { Track1ChoicesError, Track1CodeError, type Track1CodeRule } from './errors.js';
+
+/**
+ * A ResNet-style space as its codes see it: per stage the allowed depths (the largest is the
+ * number of block slots the code reserves), the width ratios (digit d is ratios[d - 1]), the input
+ * size the size digit `1` stands for, and whether the stem width is stage 1's residual width.
+ */
+export interface ResNetCodeSpaceSpec {
+  depthChoices: readonly (readonly number[])[];
+  ratios: readonly number[];
+  inputSize: number;
+  /** The stem digit must equal stage 1's out digit (Track-1); else it is the `stem.out_channels` ratio. */
+  stemTiedToStage1: boolean;
+  /** Named in error messages, e.g. "Track-1" or "the mini Track-1 space". */
+  name?: string;
+}
+
+/** A supernet config that has no code form (not a ResNetSupernet, or a choice that is not one digit). */
+export class CodeSpaceError extends UserError {}
+
+/** A decoded code: the mutator choices plus what the code says outside of them. */
+export interface ParsedCode {
+  /** Every alias of the space (see aliases()); unused blocks get the first (largest) mid ratio. */
+  choices: SubnetChoices;
+  inputSize: number;
+  /** Code length: bodyDigits, or bodyDigits + 1 with the size digit. */
+  digits: number;
+  /** Depth of each stage. */
+  depths: number[];
+}
+
+export interface EncodeCodeOptions {
+  /** Lead with the size digit `1` (the Track-1 challenge form); default true. */
+  sizeDigit?: boolean;
+}
+
+const depthAlias = (stage: number): string => `stage${stage}.depth`;
+const outAlias = (stage: number): string => `stage${stage}.out_channels`;
+const midAlias = (stage: number, block: number): string => `stage${stage}.block${block}.mid_channels`;
+const STEM_ALIAS = 'stem.out_channels';
+
+/**
+ * The code format `[size][depth per stage][stem][2 digits (mid, out) per block slot per stage]` of
+ * the Track-1 challenge, for any ResNet-style space: Track-1 is the 4-stage instance with depths
+ * 2..5/2..5/2..8/2..5 and seven ratios; a 3-stage space with depths 1..3 has 1 + 3 + 1 + 18 digits.
+ * Slots beyond a stage's depth are written 00; a stage's blocks share one out digit.
+ */
+export class ResNetCodeSpace {
+  readonly name: string;
+  readonly stages: number;
+  readonly maxDepths: readonly number[];
+  readonly depthChoices: readonly (readonly number[])[];
+  readonly ratios: readonly number[];
+  readonly inputSize: number;
+  readonly stemTiedToStage1: boolean;
+  /** Digits without the size digit. */
+  readonly bodyDigits: number;
+  private readonly depthAliases: string[];
+  private readonly outAliases: string[];
+  private readonly midAliases: string[][];
+  private readonly depthOk: boolean[][];
+
+  constructor(spec: ResNetCodeSpaceSpec) {
+    this.name = spec.name ?? 'ResNet';
+    if (spec.depthChoices.length === 0 || spec.depthChoices.length > 9) {
+      throw new CodeSpaceError(`A code space needs 1..9 stages, got ${spec.depthChoices.length}.`);
+    }
+    if (spec.ratios.length === 0 || spec.ratios.length > 9) {
+      throw new CodeSpaceError(`A code writes a width ratio as one digit 1..9, so a space may have 1..9 ratios; got ${spec.ratios.length} (${spec.ratios.join(', ')}).`);
+    }
+    spec.depthChoices.forEach((ds, s) => {
+      if (ds.length === 0 || ds.some((d) => !Number.isInteger(d) || d < 1 || d > 9)) {
+        throw new CodeSpaceError(`A code writes a stage depth as one digit 1..9; stage ${s + 1} allows ${JSON.stringify(ds)}.`);
+      }
+    });
+    this.stages = spec.depthChoices.length;
+    this.depthChoices = spec.depthChoices.map((ds) => [...ds].sort((a, b) => a - b));
+    this.maxDepths = this.depthChoices.map((ds) => ds[ds.length - 1]!);
+    this.ratios = [...spec.ratios];
+    this.inputSize = spec.inputSize;
+    this.stemTiedToStage1 = spec.stemTiedToStage1;
+    this.bodyDigits = this.stages + 1 + 2 * this.maxDepths.reduce((a, b) => a + b, 0);
+    this.depthAliases = this.maxDepths.map((_, s) => depthAlias(s + 1));
+    this.outAliases = this.maxDepths.map((_, s) => outAlias(s + 1));
+    this.midAliases = this.maxDepths.map((max, s) => Array.from({ length: max }, (_, b) => midAlias(s + 1, b + 1)));
+    this.depthOk = this.depthChoices.map((ds) => Array.from({ length: 10 }, (_, d) => ds.includes(d)));
+  }
+
+  /**
+   * The code space of a ResNetSupernet config (the `model.architecture` section, defaults filled
+   * in). Refuses other supernet types and spaces whose depths or ratios do not fit one digit.
+   */
+  static fromSupernetConfig(architecture: Record<string, unknown>, name?: string): ResNetCodeSpace {
+    const type = architecture.type;
+    if (type !== undefined && type !== 'ResNetSupernet') {
+      throw new CodeSpaceError(`Architecture codes are defined for ResNetSupernet spaces only; this config's architecture is ${JSON.stringify(type)}.`);
+    }
+    const cfg = resolveResNetConfig(architecture as unknown as ResNetSupernetInput);
+    return new ResNetCodeSpace({
+      depthChoices: cfg.stages.map((s) => s.depth_choices),
+      ratios: cfg.width_ratios,
+      inputSize: cfg.input_size,
+      stemTiedToStage1: cfg.stem.tie_to_stage1,
+      name: name ?? `the ${cfg.stages.length}-stage ResNetSupernet space`,
+    });
+  }
+
+  /** Valid code lengths: with and without the size digit. */
+  get lengths(): [number, number] {
+    return [this.bodyDigits + 1, this.bodyDigits];
+  }
+
+  /** Every alias a decoded code fills, in code order (depths, then per stage its width and mids). */
+  aliases(): string[] {
+    const out = [...this.depthAliases];
+    if (!this.stemTiedToStage1) out.push(STEM_ALIAS);
+    for (let s = 0; s < this.stages; s++) out.push(this.outAliases[s]!, ...this.midAliases[s]!);
+    return out;
+  }
+
+  /** Code digit of a ratio, or undefined if it is not one of the space's ratios. */
+  ratioDigit(ratio: number): number | undefined {
+    // Ratios may come from YAML or arithmetic, so compare with a tolerance far below their spacing.
+    const i = this.ratios.findIndex((r) => Math.abs(r - ratio) < 1e-6);
+    return i < 0 ? undefined : i + 1;
+  }
+
+  decode(code: string): SubnetChoices {
+    return this.parse(code).choices;
+  }
+
+  /** Decode a code with everything it carries; throws Track1CodeError naming the bad digit. */
+  parse(code: string): ParsedCode {
+    const body = this.bodyDigits;
+    if (code.length !== body && code.length !== body + 1) {
+      const pos = Math.min(code.length, body + 1) + 1;
+      throw new Track1CodeError(code, pos, code[pos - 1] ?? '', 'length', `it has ${code.length} characters, expected ${body + 1} (with the size digit) or ${body} for ${this.name}`);
+    }
+    for (let i = 0; i < code.length; i++) {
+      const c = code.charCodeAt(i);
+      if (c < 48 || c > 57) throw new Track1CodeError(code, i + 1, code[i]!, 'non_digit', 'every character must be a digit 0-9');
+    }
+    const offset = code.length - body;
+    const digitAt = (i: number): number => code.charCodeAt(i) - 48;
+    const fail = (i: number, rule: Track1CodeRule, detail: string) => new Track1CodeError(code, i + 1, code[i]!, rule, detail);
+    const maxDigit = this.ratios.length;
+
+    if (offset === 1 && digitAt(0) !== 1) {
+      throw fail(0, 'size_digit', `the size digit must be 1 (${this.inputSize} px), the only input size of ${this.name}`);
+    }
+    const depths: number[] = [];
+    for (let s = 0; s < this.stages; s++) {
+      const d = digitAt(offset + s);
+      if (!this.depthOk[s]![d]) throw fail(offset + s, 'depth_range', `stage ${s + 1} depth must be in ${describeChoices(this.depthChoices[s]!)}`);
+      depths.push(d);
+    }
+    const stemPos = offset + this.stages;
+    const stem = digitAt(stemPos);
+    if (stem < 1 || stem > maxDigit) throw fail(stemPos, 'ratio_range', `the stem ratio digit must be in 1..${maxDigit}`);
+
+    const outs: number[] = [];
+    const mids: number[] = [];
+    let pos = stemPos + 1;
+    for (let s = 0; s < this.stages; s++) {
+      const stage = s + 1;
+      const depth = depths[s]!;
+      let stageOut = 0;
+      for (let b = 0; b < this.maxDepths[s]!; b++, pos += 2) {
+        const mid = digitAt(pos);
+        const out = digitAt(pos + 1);
+        if (b >= depth) {
+          if (mid !== 0 || out !== 0) {
+            throw fail(mid !== 0 ? pos : pos + 1, 'padding_nonzero', `stage ${stage} block ${b + 1} is beyond the depth ${depth}, its digits must be 00`);
+          }
+          mids.push(1);
+          continue;
+        }
+        for (const [i, v, what] of [[pos, mid, 'mid'], [pos + 1, out, 'out']] as const) {
+          if (v === 0) throw fail(i, 'used_block_zero', `stage ${stage} block ${b + 1} is used (depth ${depth}), its ${what} ratio digit must be in 1..${maxDigit}`);
+          if (v > maxDigit) throw fail(i, 'ratio_range', `stage ${stage} block ${b + 1} ${what} ratio digit must be in 1..${maxDigit}`);
+        }
+        if (b === 0) stageOut = out;
+        else if (out !== stageOut) {
+          throw fail(pos + 1, 'stage_out_mismatch', `stage ${stage} block ${b + 1} out digit differs from block 1's (${stageOut}); a stage has one residual width`);
+        }
+        mids.push(mid);
+      }
+      if (s === 0 && this.stemTiedToStage1 && stem !== stageOut) {
+        throw fail(stemPos, 'stem_mismatch', `the stem digit must equal stage 1's out digit (${stageOut}); the stem feeds stage 1's residual path`);
+      }
+      outs.push(stageOut);
+    }
+    // Fill in aliases() order.
+    const choices: SubnetChoices = {};
+    for (let s = 0; s < this.stages; s++) choices[this.depthAliases[s]!] = depths[s]!;
+    if (!this.stemTiedToStage1) choices[STEM_ALIAS] = this.ratios[stem - 1]!;
+    for (let s = 0, k = 0; s < this.stages; s++) {
+      choices[this.outAliases[s]!] = this.ratios[outs[s]! - 1]!;
+      for (const alias of this.midAliases[s]!) choices[alias] = this.ratios[mids[k++]! - 1]!;
+    }
+    return { choices, inputSize: this.inputSize, digits: code.length, depths };
+  }
+
+  /**
+   * Encode mutator choices as a code. Mid ratios of blocks beyond a stage's depth are ignored
+   * (written 00). An `input_size` key, if present, must be the space's; any other unknown key is refused.
+   */
+  encode(choices: SubnetChoices, options: EncodeCodeOptions = {}): string {
+    const known = new Set<string>(['input_size']);
+    const take = (alias: string): number => {
+      known.add(alias);
+      const v = choices[alias];
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new Track1ChoicesError(alias, v, 'a number (the alias is missing or not numeric)');
+      return v;
+    };
+    const takeRatio = (alias: string): number => {
+      const d = this.ratioDigit(take(alias));
+      if (d === undefined) throw new Track1ChoicesError(alias, choices[alias], `one of the ratios ${this.ratios.join(', ')}`);
+      return d;
+    };
+    if ('input_size' in choices && choices.input_size !== this.inputSize) {
+      throw new Track1ChoicesError('input_size', choices.input_size, `${this.inputSize} (the only input size of ${this.name})`);
+    }
+    const depths = this.depthAliases.map((alias, s) => {
+      const d = take(alias);
+      if (!Number.isInteger(d) || !this.depthChoices[s]!.includes(d)) throw new Track1ChoicesError(alias, d, `an integer in ${describeChoices(this.depthChoices[s]!)}`);
+      return d;
+    });
+    const outs = this.outAliases.map((alias) => takeRatio(alias));
+    const stem = this.stemTiedToStage1 ? outs[0]! : takeRatio(STEM_ALIAS);
+    const parts: number[] = options.sizeDigit === false ? [] : [1];
+    parts.push(...depths, stem);
+    for (let s = 0; s < this.stages; s++) {
+      for (let b = 0; b < this.maxDepths[s]!; b++) {
+        const alias = this.midAliases[s]![b]!;
+        if (b < depths[s]!) parts.push(takeRatio(alias), outs[s]!);
+        else {
+          known.add(alias);
+          parts.push(0, 0);
+        }
+      }
+    }
+    for (const key of Object.keys(choices)) {
+      if (!known.has(key)) throw new Track1ChoicesError(key, choices[key], `no such alias in ${this.name} (see aliases())`);
+    }
+    return parts.join('');
+  }
+}
+
+/** "2..5" for a contiguous range, else "one of 1, 3, 5". */
+function describeChoices(ds: readonly number[]): string {
+  const contiguous = ds.every((d, i) => i === 0 || d === ds[i - 1]! + 1);
+  return contiguous ? `${ds[0]}..${ds[ds.length - 1]}` : `one of ${ds.join(', ')}`;
+}
+
+/** The code space of a full config: its `model.architecture` (an algorithm) or `model` (a bare supernet). */
+export function codeSpaceOfConfig(config: Record<string, unknown>): ResNetCodeSpace {
+  const model = config.model as Record<string, unknown> | undefined;
+  if (!model || typeof model !== 'object') throw new CodeSpaceError("The config has no 'model' section, so it defines no architecture code space.");
+  const arch = (model.architecture as Record<string, unknown> | undefined) ?? model;
+  return ResNetCodeSpace.fromSupernetConfig(arch);
+}
