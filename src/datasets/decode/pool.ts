@@ -23,6 +23,8 @@ interface Pending {
 /** A fixed set of decode workers; each request goes to the worker with the fewest requests open. */
 export class DecodePool {
   private readonly workers: { worker: Worker; open: Map<number, Pending> }[] = [];
+  /** Set when a worker died: later requests fail with it instead of waiting forever. */
+  private failure: Error | null = null;
   private nextId = 0;
   private closed = false;
 
@@ -42,6 +44,7 @@ export class DecodePool {
         else pending.reject(new PipelineError(msg.error?.message ?? 'A decode worker failed.'));
       });
       const failAll = (err: Error) => {
+        this.failure ??= err;
         for (const p of open.values()) p.reject(err);
         open.clear();
       };
@@ -60,6 +63,7 @@ export class DecodePool {
 
   decode(req: DecodeRequest): Promise<DecodeResult> {
     if (this.closed) return Promise.reject(new PipelineError('The data loader was closed: its decode workers are gone.'));
+    if (this.failure) return Promise.reject(this.failure);
     const slot = this.workers.reduce((best, w) => (w.open.size < best.open.size ? w : best));
     const id = this.nextId++;
     return new Promise<DecodeResult>((resolve, reject) => {
