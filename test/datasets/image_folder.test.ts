@@ -12,6 +12,7 @@ import {
   UnreadableImageError,
   buildDataLoader,
 } from '../../src/datasets/index.js';
+import { TRANSFORMS } from '../../src/registry/registries.js';
 import { decodeWithOps } from '../../src/datasets/decode/sharp_ops.js';
 import { applyOps, type GeomOp } from '../../src/datasets/transforms/geometry.js';
 import { collect, gradientImage, imageFolder, solidImage, tempDir, writeText } from './helpers.js';
@@ -87,6 +88,23 @@ describe('ImageFolder', () => {
     } finally {
       await pooled.close();
     }
+  });
+
+  it('refuses a plugin transform on decode workers, and runs it with num_workers: 0', async () => {
+    class Noop {
+      readonly stage = 'geometric';
+      readonly random = false;
+      plan() {
+        return [];
+      }
+      outputSize(size: unknown) {
+        return size;
+      }
+    }
+    TRANSFORMS.register('testns/Noop', Noop, { override: true });
+    const dataset = { type: 'ImageFolder', data_root: await folder(1), pipeline: [{ type: 'testns/Noop' }, { type: 'CenterCrop', size: 4 }] };
+    await expect(collect(buildDataLoader({ batch_size: 3, num_workers: 1, dataset }))).rejects.toThrow(/testns\/Noop.*num_workers: 0/);
+    expect((await collect(buildDataLoader({ batch_size: 3, num_workers: 0, dataset }))).labels).toEqual([[0, 1, 2]]);
   });
 
   it('needs a pipeline that ends in a fixed size', async () => {
