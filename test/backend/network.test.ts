@@ -45,7 +45,9 @@ describe('whole-network gradients on wasm', () => {
     ]);
   });
 
-  it('match the cpu backend within a few percent of the largest gradient (BN magnifies float32 sums)', async () => {
+  // Float32 sums on wasm are less exact than on cpu and batch norm magnifies that: deep nets at
+  // batch 64 need a few percent; this small net measures at most 2.5e-6, so 1e-3 keeps a wide margin.
+  it('match the cpu backend within 1e-3 of the largest gradient of each parameter', async () => {
     const cpu = await networkGradients('cpu');
     const wasm = await networkGradients('wasm');
     for (const name of Object.keys(TINY_NET_SHAPES)) {
@@ -53,7 +55,7 @@ describe('whole-network gradients on wasm', () => {
       const scale = Math.max(...Array.from(ref, Math.abs));
       const diff = Math.max(...Array.from(ref, (v, i) => Math.abs(v - wasm[name][i])));
       expect(scale, `${name} gradient is not trivially zero`).toBeGreaterThan(1e-6);
-      expect(diff / scale, `${name}: max |wasm - cpu| / max |cpu|`).toBeLessThan(0.03);
+      expect(diff / scale, `${name}: max |wasm - cpu| / max |cpu|`).toBeLessThan(1e-3);
     }
   });
 
