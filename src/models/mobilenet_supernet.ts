@@ -10,9 +10,8 @@ import { chainCosts, type ModuleCost, type SpatialSize } from './ops/cost.js';
 import { DynamicLinear } from './ops/dynamic_linear.js';
 import { DynamicSequential, type Layer } from './ops/dynamic_sequential.js';
 import { ConvBn, type NormOptions } from './conv_bn.js';
-import { DynamicSupernet } from './supernet_base.js';
+import { DynamicSupernet, type SupernetBuildOptions } from './supernet_base.js';
 import { SupernetConfigError } from './errors.js';
-import type { SupernetBuildOptions } from './resnet_supernet.js';
 
 export interface MobileNetStageConfig {
   out_channels: number;

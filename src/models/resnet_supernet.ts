@@ -11,7 +11,7 @@ import { DynamicLinear } from './ops/dynamic_linear.js';
 import { DynamicSequential, type Layer } from './ops/dynamic_sequential.js';
 import { BasicBlock, Bottleneck } from './resnet_blocks.js';
 import { ConvBn, type NormOptions } from './conv_bn.js';
-import { DynamicSupernet } from './supernet_base.js';
+import { DynamicSupernet, type SupernetBuildOptions } from './supernet_base.js';
 import { SupernetConfigError } from './errors.js';
 
 export interface ResNetStemConfig {
@@ -66,11 +66,6 @@ export const RESNET_DEFAULTS: Omit<ResNetSupernetConfig, 'stages'> = {
   zero_init_residual: false,
   init_seed: 0,
 };
-
-/** Runtime options: weight-init randomness and whether to allocate tensors at all. */
-export interface SupernetBuildOptions {
-  ctx?: BuildContext;
-}
 
 /** Stem conv BN ReLU (+ max pool 3x3 stride 2 pad 1). */
 export class ResNetStem extends ConvBn {

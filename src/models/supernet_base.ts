@@ -7,7 +7,13 @@ import { collectMutables, usesMutables } from '../mutables/collect.js';
 import { DynamicSequential } from './ops/dynamic_sequential.js';
 import { batchNormLayers, type DynamicBatchNorm2d } from './ops/dynamic_batchnorm2d.js';
 import type { DynamicLinear } from './ops/dynamic_linear.js';
+import type { BuildContext } from './ops/build_context.js';
 import { chainCosts, type Costed, type ModuleCost, type SpatialSize } from './ops/cost.js';
+
+/** Runtime options of a supernet constructor: weight-init randomness, or no tensors at all. */
+export interface SupernetBuildOptions {
+  ctx?: BuildContext;
+}
 
 /** Global average pooling: no macs by the TRACK1.md convention, output 1x1. */
 export const GLOBAL_AVG_POOL: Costed = {
