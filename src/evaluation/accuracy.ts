@@ -78,7 +78,9 @@ export function labelRanks(logits: tf.Tensor2D, labels: Tensor1D): Int32Array {
   const ranks = tf.tidy(() => {
     const [n, classes] = logits.shape;
     const lab = tf.cast(labels, 'int32');
-    const labelLogit = tf.reshape(tf.gather(logits, lab, 1, 1), [n, 1]);
+    // Flat gather: gather with batchDims crashes the WASM backend (tfjs 4.22).
+    const flatIndex = tf.add(tf.mul(tf.range(0, n, 1, 'int32'), tf.scalar(classes, 'int32')), lab);
+    const labelLogit = tf.reshape(tf.gather(tf.reshape(logits, [-1]), flatIndex), [n, 1]);
     const classIndex = tf.reshape(tf.range(0, classes, 1, 'int32'), [1, classes]);
     const before = tf.logicalOr(
       tf.greater(logits, labelLogit),

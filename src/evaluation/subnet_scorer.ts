@@ -5,6 +5,7 @@ import type { Batch, DataLoader } from '../datasets/types.js';
 import { countSamples, disposeBatches, preloadBatches } from './batches.js';
 import { calibrateBatchNorm } from './calibrate_bn.js';
 import { evaluateClassifier } from './evaluator.js';
+import { cacheActiveWeights } from './weight_cache.js';
 
 /** Wall-clock milliseconds of the three phases of scoring one subnet. */
 export interface ScoreTimings {
@@ -26,6 +27,8 @@ export interface SubnetScorerOptions {
   /** Calibration batches (train split); absent: no BN re-calibration. */
   calibBatches?: Batch[];
   topk?: number[];
+  /** Slice the shared conv weights once per subnet rather than once per batch (default true). */
+  cacheWeights?: boolean;
 }
 
 export interface ScorerFromLoadersOptions {
@@ -36,6 +39,7 @@ export interface ScorerFromLoadersOptions {
   calibLoader?: DataLoader;
   calibSamples?: number;
   topk?: number[];
+  cacheWeights?: boolean;
 }
 
 /**
@@ -61,16 +65,23 @@ export class SubnetScorer {
     const valBatches = await preloadBatches(o.valLoader, o.valSamples ?? o.valLoader.numSamples);
     const calib = o.calibLoader && (o.calibSamples ?? 0) > 0;
     const calibBatches = calib ? await preloadBatches(o.calibLoader!, o.calibSamples!) : undefined;
-    return new SubnetScorer(model, { valBatches, calibBatches, topk: o.topk });
+    return new SubnetScorer(model, { valBatches, calibBatches, topk: o.topk, cacheWeights: o.cacheWeights });
   }
 
   async score(choices: SubnetChoices): Promise<SubnetScore> {
     const t0 = performance.now();
     this.model.mutator.set(choices);
     const t1 = performance.now();
-    if (this.opts.calibBatches) await calibrateBatchNorm(this.model, this.opts.calibBatches);
-    const t2 = performance.now();
-    const { metrics } = await evaluateClassifier(this.model, this.opts.valBatches, { topk: this.topk });
+    const release = this.opts.cacheWeights === false ? () => {} : cacheActiveWeights(this.model);
+    let t2: number;
+    let metrics: Record<string, number>;
+    try {
+      if (this.opts.calibBatches) await calibrateBatchNorm(this.model, this.opts.calibBatches);
+      t2 = performance.now();
+      ({ metrics } = await evaluateClassifier(this.model, this.opts.valBatches, { topk: this.topk }));
+    } finally {
+      release();
+    }
     const t3 = performance.now();
     return { metrics, timings: { setMs: t1 - t0, calibMs: t2 - t1, valMs: t3 - t2 } };
   }
