@@ -110,6 +110,7 @@ function kernelCases(): { cases: KernelCase[]; inputs: tf.Tensor[] } {
   const fd = tf.randomNormal([3, 3, 64, 1], 0, 1, 'float32', 7);
   const dyd = tf.randomNormal([BATCH, 14, 14, 64], 0, 1, 'float32', 8);
   const gamma = tf.randomNormal([1, 1, 1, 16], 0, 1, 'float32', 9);
+  const acts = tf.randomNormal([1, 256, 1024], 0, 1, 'float32', 10);
   const conv = { pad: 'same', dataFormat: 'NHWC' };
   const g = (macs: number) => (BATCH * macs) / 1e9;
   const cases: KernelCase[] = [
@@ -123,6 +124,8 @@ function kernelCases(): { cases: KernelCase[]; inputs: tf.Tensor[] } {
       run: () => timeKernel('Conv2DBackpropFilter', { x, dy: dy14 }, { ...conv, strides: 2, filterShape: f2.shape }) },
     { label: 'tile [1,1,1,16] -> [64,28,28,16]', kernel: 'Tile', gmacs: 0,
       run: () => timeKernel('Tile', { x: gamma }, { reps: [BATCH, 28, 28, 1] }) },
+    { label: 'matmul a^T dy [256,1024]^T [256,1024]', kernel: 'BatchMatMul', gmacs: (256 * 1024 * 1024) / 1e9,
+      run: () => timeKernel('BatchMatMul', { a: acts, b: acts }, { transposeA: true, transposeB: false }) },
     { label: 'depthwise dx 3x3 64ch s1 @14', kernel: 'DepthwiseConv2dNativeBackpropInput', gmacs: g(14 * 14 * 9 * 64),
       run: () => timeKernel('DepthwiseConv2dNativeBackpropInput', { dy: dyd, filter: fd },
         { strides: 1, dilations: 1, pad: 'same', inputShape: xd.shape }) },
@@ -134,7 +137,7 @@ function kernelCases(): { cases: KernelCase[]; inputs: tf.Tensor[] } {
     { label: 'forward depthwise 3x3 64ch s1 @14 (ref.)', kernel: 'DepthwiseConv2dNative', gmacs: g(14 * 14 * 9 * 64),
       run: () => timeKernel('DepthwiseConv2dNative', { x: xd, filter: fd }, { strides: 1, dilations: 1, pad: 'same' }) },
   ];
-  return { cases, inputs: [x, f, dy28, f2, dy14, xd, fd, dyd, gamma] };
+  return { cases, inputs: [x, f, dy28, f2, dy14, xd, fd, dyd, gamma, acts] };
 }
 
 /** Stock time, or why there is none: wasm lacks the kernel, or the row is a forward reference. */
@@ -199,7 +202,7 @@ async function main(): Promise<void> {
     registerWasmTrainingKernels();
     const ours = k.run();
     restoreStockWasmKernels();
-    const replacesStock = ['Conv2DBackpropInput', 'Tile'].includes(k.kernel);
+    const replacesStock = ['Conv2DBackpropInput', 'Tile', 'BatchMatMul'].includes(k.kernel);
     kernelMs[k.label] = { tfrazor: ours, stock: replacesStock ? k.run() : null };
   }
   registerWasmTrainingKernels();

@@ -33,7 +33,7 @@ describe('wasm training kernel registration', () => {
     expect(Array.from(stock[0]).map((v, i) => Math.abs(v - ours[0][i])).every((d) => d < 1e-4)).toBe(true);
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
-    expect(activeWasmTrainingKernels()).toHaveLength(5);
+    expect(activeWasmTrainingKernels()).toHaveLength(6);
   });
 
   it('releases every intermediate wasm buffer the kernels make', async () => {
@@ -45,4 +45,29 @@ describe('wasm training kernel registration', () => {
     expect(tf.memory().numTensors).toBe(tensors);
     expect(wasmBuffers()).toBe(buffers);
   });
+});
+
+describe('BatchMatMul on wasm (transposed operands made explicit)', () => {
+  const cases: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
+    { a: [5, 3], b: [5, 4], ta: true, tb: false },
+    { a: [3, 5], b: [4, 5], ta: false, tb: true },
+    { a: [5, 3], b: [4, 5], ta: true, tb: true },
+    { a: [2, 6, 3], b: [2, 4, 6], ta: true, tb: true },
+    { a: [1, 3, 5], b: [2, 4, 5], ta: false, tb: true },
+    { a: [3, 5], b: [5, 4], ta: false, tb: false },
+  ];
+  for (const c of cases) {
+    it(`[${c.a}]${c.ta ? 'ᵀ' : ''} x [${c.b}]${c.tb ? 'ᵀ' : ''} matches the cpu backend`, async () => {
+      const results: number[][] = [];
+      for (const backend of ['cpu', 'wasm'] as const) {
+        await useBackend(backend);
+        const out = tf.tidy(() => tf.matMul(tf.randomNormal(c.a, 0, 1, 'float32', 1),
+          tf.randomNormal(c.b, 0, 1, 'float32', 2), c.ta, c.tb));
+        results.push(Array.from(await out.data()));
+        out.dispose();
+      }
+      expect(results[1].length).toBe(results[0].length);
+      results[1].forEach((v, i) => expect(v).toBeCloseTo(results[0][i], 4));
+    });
+  }
 });

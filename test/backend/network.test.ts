@@ -40,7 +40,7 @@ describe('whole-network gradients on wasm', () => {
   it('uses the tfrazor kernels on wasm', async () => {
     await useBackend('wasm');
     expect(activeWasmTrainingKernels().sort()).toEqual([
-      'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter',
+      'BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter',
       'DepthwiseConv2dNativeBackpropInput', 'Tile',
     ]);
   });

@@ -2,6 +2,8 @@ import { tf } from '../../tf.js';
 import {
   conv2DBackpropFilter, conv2DBackpropInput, depthwiseBackpropFilter, depthwiseBackpropInput,
 } from './conv_kernels.js';
+import { batchMatMulKernel } from './batch_mat_mul.js';
+import { stockConfigs } from './stock_kernels.js';
 import { tileKernel } from './tile.js';
 
 /** Training kernels this package registers on the wasm backend, by kernel name. */
@@ -11,10 +13,8 @@ export const WASM_TRAINING_KERNELS: ReadonlyMap<string, tf.KernelFunc> = new Map
   ['DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter as unknown as tf.KernelFunc],
   ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput as unknown as tf.KernelFunc],
   ['Tile', tileKernel as unknown as tf.KernelFunc],
+  ['BatchMatMul', batchMatMulKernel as unknown as tf.KernelFunc],
 ]);
-
-// The stock configs replaced here, kept so a benchmark can put them back in the same process.
-const stockConfigs = new Map<string, tf.KernelConfig>();
 
 function isOurs(config: tf.KernelConfig | undefined): boolean {
   return config !== undefined && WASM_TRAINING_KERNELS.get(config.kernelName) === config.kernelFunc;
@@ -29,7 +29,10 @@ export function registerWasmTrainingKernels(): void {
       stockConfigs.set(kernelName, current);
       tf.unregisterKernel(kernelName, 'wasm');
     }
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+    // The stock setup binds its wasm function; replacements that delegate to it need it to have run
+    // also when they are registered before the backend starts.
+    const setupFunc = stockConfigs.get(kernelName)?.setupFunc;
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc, setupFunc });
   }
 }
 
