@@ -16,7 +16,7 @@ export interface ImageClassifierConfig extends AlgorithmConfig {
 /**
  * Plain supervised training of one network: a fixed net, or one subnet of a supernet frozen by
  * `subnet` (stand-alone training of a subnet, the ground truth of ranking studies). A supernet
- * without `subnet` trains its max subnet.
+ * without `subnet` trains its max subnet (frozen likewise).
  */
 export class ImageClassifier extends BaseAlgorithm {
   readonly loss: Loss;
@@ -26,8 +26,8 @@ export class ImageClassifier extends BaseAlgorithm {
     this.loss = buildLoss(cfg.loss, DEFAULT_LOSS);
     const arch = this.architecture;
     if (isSupernet(arch)) {
-      if (cfg.subnet !== undefined) fixSubnet(arch, resolveSubnet(cfg.subnet, arch, 'model.subnet'));
-      else arch.mutator.setMax();
+      const choices = cfg.subnet !== undefined ? resolveSubnet(cfg.subnet, arch, 'model.subnet') : arch.mutator.setMax();
+      fixSubnet(arch, choices);
     } else if (cfg.subnet !== undefined) {
       throw new AlgorithmConfigError(
         `model.subnet is set but model.architecture '${cfg.architecture.type}' is not a supernet (it has no mutator).`,
@@ -49,7 +49,7 @@ export const IMAGE_CLASSIFIER_SCHEMA = {
   description: 'Supervised training of one network (optionally one fixed subnet of a supernet).',
   properties: {
     architecture: ARCHITECTURE_PROPERTY,
-    subnet: { ...SUBNET_SPEC_SCHEMA, description: `Subnet to train stand-alone when the architecture is a supernet. ${SUBNET_SPEC_SCHEMA.description}` },
+    subnet: { ...SUBNET_SPEC_SCHEMA, description: `Subnet to train stand-alone when the architecture is a supernet (default: its max subnet). ${SUBNET_SPEC_SCHEMA.description}` },
     loss: { 'x-kind': 'losses', default: DEFAULT_LOSS, description: 'Ground-truth loss.' },
   },
   required: ['architecture'],

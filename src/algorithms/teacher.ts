@@ -20,20 +20,20 @@ export const TEACHER_SCHEMA = {
       type: 'string',
       description: 'Checkpoint with the teacher weights (a tools/train.ts checkpoint); without it the teacher keeps random weights.',
     },
-    subnet: { ...SUBNET_SPEC_SCHEMA, description: `Teacher subnet when the teacher is a supernet. ${SUBNET_SPEC_SCHEMA.description}` },
+    subnet: { ...SUBNET_SPEC_SCHEMA, description: `Teacher subnet when the teacher is a supernet (default: its max subnet). ${SUBNET_SPEC_SCHEMA.description}` },
   },
   required: ['architecture'],
   additionalProperties: false,
 };
 
-/** Build the teacher, load its weights, fix its subnet, and freeze it in eval mode. */
+/** Build the teacher, load its weights, fix its subnet (default: the max one), and freeze it in eval mode. */
 export function buildTeacher(cfg: TeacherConfig): Classifier {
   const teacher = MODELS.build<Classifier>(cfg.architecture);
-  if (cfg.subnet !== undefined) {
-    if (!isSupernet(teacher)) {
-      throw new AlgorithmConfigError(`model.teacher.subnet is set but the teacher '${cfg.architecture.type}' is not a supernet.`, 'Distill', 'teacher.subnet');
-    }
-    fixSubnet(teacher, resolveSubnet(cfg.subnet, teacher, 'model.teacher.subnet'));
+  if (isSupernet(teacher)) {
+    const choices = cfg.subnet !== undefined ? resolveSubnet(cfg.subnet, teacher, 'model.teacher.subnet') : teacher.mutator.setMax();
+    fixSubnet(teacher, choices);
+  } else if (cfg.subnet !== undefined) {
+    throw new AlgorithmConfigError(`model.teacher.subnet is set but the teacher '${cfg.architecture.type}' is not a supernet.`, 'Distill', 'teacher.subnet');
   }
   if (cfg.checkpoint !== undefined) {
     const path = cfg.checkpoint;

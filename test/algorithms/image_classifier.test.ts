@@ -41,6 +41,7 @@ describe('ImageClassifier', () => {
       expect((a.architecture as TinySupernet).mutator.current()).toEqual({ 'hidden.out_channels': 2, depth: 2 });
       const b = new ImageClassifier({ architecture: { type: 'test/TinySupernet' } });
       expect((b.architecture as TinySupernet).mutator.current()).toEqual({ 'hidden.out_channels': 4, depth: 2 });
+      expect((b.architecture as TinySupernet).mutator.mutables.every((m) => m.isFixed)).toBe(true);
       a.dispose();
       b.dispose();
     } finally {
