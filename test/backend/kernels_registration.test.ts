@@ -71,3 +71,20 @@ describe('BatchMatMul on wasm (transposed operands made explicit)', () => {
     });
   }
 });
+
+describe('Conv2DBackpropInput with NCHW on wasm', () => {
+  it('falls back to the stock kernel and matches the cpu backend', async () => {
+    const results: number[][] = [];
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await useBackend(backend);
+      const out = tf.tidy(() => tf.engine().runKernel('Conv2DBackpropInput', {
+        dy: tf.randomNormal([2, 3, 3, 3], 0, 1, 'float32', 4),
+        filter: tf.randomNormal([3, 3, 2, 3], 0, 1, 'float32', 5),
+      }, { strides: 2, pad: 'same', dataFormat: 'NCHW', inputShape: [2, 2, 5, 5] }) as tf.Tensor);
+      results.push(Array.from(await out.data()));
+      out.dispose();
+    }
+    expect(results[1].length).toBe(2 * 2 * 5 * 5);
+    results[1].forEach((v, i) => expect(v).toBeCloseTo(results[0][i], 4));
+  });
+});

@@ -3,6 +3,7 @@ import { tf } from '../../tf.js';
 import { conv2dFilterGradient, depthwiseFilterGradient } from './filter_gradient.js';
 import { inputGradient } from './input_gradient.js';
 import { withScope } from './kernel_scope.js';
+import { stockKernel } from './stock_kernels.js';
 
 type Info = tf.TensorInfo;
 type Shape4 = [number, number, number, number];
@@ -51,7 +52,9 @@ export function conv2DBackpropFilter(args: KernelArgs): Info {
 export function conv2DBackpropInput(args: KernelArgs): Info {
   const { dy, filter } = args.inputs as { dy: Info; filter: Info };
   const attrs = args.attrs as unknown as ConvAttrs & { inputShape: Shape4 };
-  checkLayout('Conv2DBackpropInput', attrs);
+  if (attrs.dataFormat === 'NCHW') {
+    return stockKernel('Conv2DBackpropInput').kernelFunc(args as Parameters<tf.KernelFunc>[0]) as Info;
+  }
   const g = geometry(attrs.inputShape, filter.shape as Shape4, { ...attrs, dilations: 1 }, false);
   return withScope(args.backend as BackendWasm,
     (s) => inputGradient(s, 'Conv2D', dy, filter, { ...g, inShape: attrs.inputShape }));
