@@ -2,7 +2,8 @@
 import { buildSupernetForCounting, complexityOfSubnets, findArchitectureConfig } from '../../src/models/complexity.js';
 import type { Supernet } from '../../src/models/types.js';
 import { Rng } from '../../src/services/rng.js';
-import { codeSpaceOfConfig, type ResNetCodeSpace } from '../../src/track1/code_space.js';
+import type { ResNetCodeSpace } from '../../src/track1/code_space.js';
+import { codeSpaceOfConfig } from '../../src/track1/supernet_code_space.js';
 
 export interface GtSubnet {
   /** Track-1 key (arch1, arch2, ... in increasing MACs stratum). */

@@ -39,9 +39,9 @@ async function gtSubnets(configPath: string): Promise<GtSubnet[]> {
 
 function runChild(args: string[], logPath: string): Promise<number> {
   return new Promise((done) => {
-    const log = `${logPath}`;
-    writeFileSync(log, `$ tsx ${args.join(' ')}\n`);
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = logPath;
+    writeFileSync(log, `$ node --import tsx ${args.join(' ')}\n`);
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (d: Buffer) => appendFileSync(log, d));
     child.stderr.on('data', (d: Buffer) => appendFileSync(log, d));
     child.on('close', (code) => done(code ?? 1));
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
 
 function runChildInherit(args: string[]): Promise<number> {
   return new Promise((done) => {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), args, { cwd: ROOT, stdio: 'inherit' });
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: 'inherit' });
     child.on('close', (code) => done(code ?? 1));
   });
 }

@@ -20,8 +20,11 @@ export interface Track1Entry {
 export interface ReadTrack1Options {
   /** Every entry must have a finite numeric `acc` (ground truth, predictions, shard outputs). */
   requireAcc?: boolean;
-  /** Decode every `arch` with the codec and report the first invalid one with its key. */
-  validateCodes?: boolean;
+  /**
+   * Decode every `arch` and report the first invalid one with its key: `true` with the Track-1
+   * codec, or with another space's decoder (e.g. a ResNetCodeSpace built from a config).
+   */
+  validateCodes?: boolean | { decode(code: string): unknown };
 }
 
 /** A Track-1 JSON file that cannot be used, naming the file, the key (when one is at fault) and why. */
@@ -77,7 +80,8 @@ export function parseTrack1Json(text: string, source: string, options: ReadTrack
     }
     if (options.validateCodes) {
       try {
-        decodeTrack1Code(v.arch);
+        if (options.validateCodes === true) decodeTrack1Code(v.arch);
+        else options.validateCodes.decode(v.arch);
       } catch (e) {
         if (e instanceof Track1CodeError) throw new Track1FormatError(source, key, e.message);
         throw e;

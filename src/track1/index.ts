@@ -8,3 +8,4 @@ export * from './shard.js';
 export * from './journal.js';
 export * from './scoring_loop.js';
 export * from './merge.js';
+export * from './code_space.js';

@@ -12,7 +12,8 @@ import { applyOverrides } from '../../src/config/overrides.js';
 import { buildSupernetForCounting, complexityOfSubnets, findArchitectureConfig } from '../../src/models/complexity.js';
 import type { Complexity } from '../../src/models/types.js';
 import { loadSubnet } from '../../src/mutables/subnet_yaml.js';
-import { decodeTrack1Code } from '../../src/track1/codec.js';
+import type { ResNetCodeSpace } from '../../src/track1/code_space.js';
+import { codeSpaceOfSupernet } from '../../src/track1/supernet_code_space.js';
 import { Track1FormatError, readTrack1File } from '../../src/track1/format.js';
 import { Track1CodeError } from '../../src/track1/errors.js';
 import { writeFileAtomic } from '../../src/track1/atomic_write.js';
@@ -28,9 +29,9 @@ interface Output {
 const line = (name: string, c: Complexity) => `${JSON.stringify({ subnet: name, macs: c.macs, params: c.params })}\n`;
 
 /** Decode one code, naming the file and key when it is invalid. */
-function decodeEntry(file: string, key: string, code: string): Record<string, number> {
+function decodeEntry(space: ResNetCodeSpace, file: string, key: string, code: string): Record<string, number> {
   try {
-    return decodeTrack1Code(code);
+    return space.decode(code);
   } catch (err) {
     if (err instanceof Track1CodeError) throw new Track1FormatError(file, key, err.message);
     throw err;
@@ -56,18 +57,22 @@ export async function main(argv: string[], stdout: Output = process.stdout, stde
   const file = resolve(args.positionals[0]!);
   const tracked = loadConfigFile(file);
   applyOverrides(tracked, args.cfgOptions);
-  const net = buildSupernetForCounting(findArchitectureConfig(tracked.data, file), file);
+  const archCfg = findArchitectureConfig(tracked.data, file);
+  const net = buildSupernetForCounting(archCfg, file);
+  // Codes are read in the format of this supernet's space; built only when codes are given.
+  let space: ResNetCodeSpace | undefined;
+  const codeSpace = (): ResNetCodeSpace => (space ??= codeSpaceOfSupernet(archCfg));
 
   if (v.max) stdout.write(line('max', net.complexity(net.mutator.setMax())));
   if (v.min) stdout.write(line('min', net.complexity(net.mutator.setMin())));
   for (const path of subnets) stdout.write(line(path, net.complexity(loadSubnet(path, net.mutator))));
-  for (const code of codes) stdout.write(line(code, net.complexity(decodeTrack1Code(code))));
+  for (const code of codes) stdout.write(line(code, net.complexity(codeSpace().decode(code))));
 
   if (typeof v.archs === 'string' && typeof v.out === 'string') {
     const start = performance.now();
     const cpu = process.cpuUsage();
     const entries = readTrack1File(v.archs);
-    const counts = complexityOfSubnets(net, entries.map((e) => decodeEntry(v.archs as string, e.key, e.value.arch)));
+    const counts = complexityOfSubnets(net, entries.map((e) => decodeEntry(codeSpace(), v.archs as string, e.key, e.value.arch)));
     const out = Object.fromEntries(entries.map((e, i) => [e.key, { arch: e.value.arch, macs: counts[i]!.macs, params: counts[i]!.params }]));
     writeFileAtomic(v.out, `${JSON.stringify(out, null, 1)}\n`);
     const used = process.cpuUsage(cpu);

@@ -17,7 +17,7 @@ import { readTestCfg } from '../../src/evaluation/test_cfg.js';
 import { SubnetScorer, TimingTotals } from '../../src/evaluation/subnet_scorer.js';
 import { EvaluationSetupError, intOption, loadArchitecture, loaderFor } from '../../src/evaluation/setup.js';
 import { isSupernet } from '../../src/models/types.js';
-import { decodeTrack1Code } from '../../src/track1/codec.js';
+import { codeSpaceOfConfig } from '../../src/track1/supernet_code_space.js';
 import { readTrack1File } from '../../src/track1/format.js';
 import { parseShard, selectShard } from '../../src/track1/shard.js';
 import { defaultProgressPath, runScoringLoop } from '../../src/track1/scoring_loop.js';
@@ -47,9 +47,10 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   if (order !== 'arch' && order !== 'input') throw new UsageError(`--order must be 'arch' or 'input', got '${order}'.`);
   const [configPath, checkpointPath] = args.positionals as [string, string];
   const shard = parseShard((args.values.shard as string | undefined) ?? '0/1');
-  const entries = selectShard(readTrack1File(archsPath, { validateCodes: true }), shard);
-
   const { config } = await loadConfig(configPath, args.cfgOptions);
+  // Codes are read in the format of the configured supernet's space (Track-1 or e.g. a mini space).
+  const codes = codeSpaceOfConfig(config);
+  const entries = selectShard(readTrack1File(archsPath, { validateCodes: codes }), shard);
   const { logger } = createServices({ logLevel: args.debug ? 'debug' : 'info' });
   await initBackend(args.backend, (msg) => logger.info(msg));
   const testCfg = readTestCfg(config);
@@ -84,7 +85,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
       score: async (batch) => {
         const accs: number[] = [];
         for (const e of batch) {
-          const res = await scorer.score(decodeTrack1Code(e.value.arch));
+          const res = await scorer.score(codes.decode(e.value.arch));
           timings.add(res.timings);
           accs.push(res.metrics.top1!);
         }
