@@ -38,9 +38,11 @@ export function resolveSubnet(spec: SubnetSpec, supernet: Supernet, where: strin
   );
 }
 
-/** Activate a subnet and freeze its mutables, so nothing samples them afterwards. */
+/**
+ * Activate a subnet and freeze every mutable, so nothing samples them afterwards and the network
+ * is validated as one fixed net. Aliases the subnet leaves out keep their current choice.
+ */
 export function fixSubnet(supernet: Supernet, choices: SubnetChoices): void {
   supernet.mutator.set(choices);
-  const current = supernet.mutator.current();
-  for (const m of supernet.mutator.mutables) if (m.alias in choices) m.fixChosen(current[m.alias]!);
+  for (const m of supernet.mutator.mutables) m.fixChosen(m.currentChoice);
 }

@@ -39,6 +39,10 @@ describe('ImageClassifier', () => {
       saveSubnet(file, { 'hidden.out_channels': 2, depth: 2 });
       const a = new ImageClassifier({ architecture: { type: 'test/TinySupernet' }, subnet: file });
       expect((a.architecture as TinySupernet).mutator.current()).toEqual({ 'hidden.out_channels': 2, depth: 2 });
+      const partial = new ImageClassifier({ architecture: { type: 'test/TinySupernet' }, subnet: { depth: 1 } });
+      expect((partial.architecture as TinySupernet).mutator.current()).toEqual({ 'hidden.out_channels': 4, depth: 1 });
+      expect((partial.architecture as TinySupernet).mutator.mutables.every((m) => m.isFixed)).toBe(true);
+      partial.dispose();
       const b = new ImageClassifier({ architecture: { type: 'test/TinySupernet' } });
       expect((b.architecture as TinySupernet).mutator.current()).toEqual({ 'hidden.out_channels': 4, depth: 2 });
       expect((b.architecture as TinySupernet).mutator.mutables.every((m) => m.isFixed)).toBe(true);
