@@ -30,7 +30,7 @@ describe('mini Track-1 space codes in the tools', () => {
     await expect(complexity([MINI, '--arch', MAX.slice(0, 20)], capture())).rejects.toThrow(/expected 23/);
   });
 
-  it('the GT sample is seeded, distinct, keyed in MACs order, and its MACs are the supernet's', async () => {
+  it('the GT sample is seeded, distinct, keyed in MACs order, and its MACs are the supernet ones', async () => {
     const { config } = await loadConfig(MINI);
     const { net, space } = await spaceOf(config, MINI);
     const a = stratifiedSample(net, space, { count: 10, seed: 3, poolSize: 500 });

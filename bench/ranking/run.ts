@@ -1,0 +1,148 @@
+// The ranking benchmark: train SPOS and BigNAS supernets on the mini Track-1 space with the same
+// epochs budget, score the ground-truth subnets with tools/track1/score.ts, compare with
+// tools/analysis/rank_consistency.ts, and write bench/results/ranking.json and scatter plots in
+// docs/img/. Resumable: supernet training continues from its checkpoints (--resume) and scoring
+// from its progress file. Usage:
+//   npx tsx bench/ranking/run.ts [--epochs N] [--only spos|bignas] [--skip-train]
+//     [--max-iters N --out FILE]   a smoke test of the pipeline (training stops after N iterations)
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../src/cli/load_config.js';
+import { kendallTauB, rankConsistency } from '../../src/evaluation/rank_metrics.js';
+import { writeFileAtomic } from '../../src/track1/atomic_write.js';
+import { readTrack1File } from '../../src/track1/format.js';
+import { GT_DIR } from './gt_files.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const WORK = join(ROOT, 'work_dirs', 'bench_ranking');
+const RESULT = join(ROOT, 'bench', 'results', 'ranking.json');
+const ALGORITHMS = { spos: 'configs/bench/spos_mini.yaml', bignas: 'configs/bench/bignas_mini.yaml' } as const;
+type AlgoName = keyof typeof ALGORITHMS;
+
+interface AlgoResult {
+  kendall_tau: number;
+  abs_pearson: number;
+  spearman: number;
+  epochs: number;
+  minutes: number;
+  n: number;
+  scoring_seconds_per_subnet?: number;
+  plot: string;
+}
+
+function run(args: string[], logPath: string): Promise<{ rc: number; stdout: string }> {
+  return new Promise((done) => {
+    writeFileSync(logPath, `$ node --import tsx ${args.join(' ')}\n`, { flag: 'a' });
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      writeFileSync(logPath, d, { flag: 'a' });
+    });
+    child.stderr.on('data', (d: Buffer) => writeFileSync(logPath, d, { flag: 'a' }));
+    child.on('close', (rc) => done({ rc: rc ?? 1, stdout }));
+  });
+}
+
+/** `--cfg-options` that set the epochs budget, moving the end of every epoch-based scheduler with it. */
+async function epochOverrides(configPath: string, epochs: number): Promise<string[]> {
+  const { config } = await loadConfig(configPath);
+  const old = (config.train_cfg as { max_epochs: number }).max_epochs;
+  const schedulers = (config.param_scheduler as Record<string, unknown>[]).map((s) => (s.by_epoch && s.end === old ? { ...s, end: epochs } : s));
+  return [`train_cfg.max_epochs=${epochs}`, `param_scheduler=${JSON.stringify(schedulers)}`];
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+async function benchAlgorithm(name: AlgoName, epochs: number, maxIters: number | undefined, skipTrain: boolean, archsFile: string, gtFile: string): Promise<AlgoResult> {
+  const config = ALGORITHMS[name];
+  const workDir = join(WORK, `${name}_e${epochs}${maxIters === undefined ? '' : `_i${maxIters}`}`);
+  mkdirSync(workDir, { recursive: true });
+  const log = join(workDir, 'bench.log');
+  const finalPath = join(workDir, 'final_metrics.json');
+  if (!skipTrain && !existsSync(finalPath)) {
+    console.log(`[${name}] training ${epochs} epochs in ${relative(ROOT, workDir)} (log: ${relative(ROOT, log)})`);
+    const overrides = await epochOverrides(config, epochs);
+    if (maxIters !== undefined) overrides.push(`train_cfg.max_iters=${maxIters}`);
+    const { rc } = await run(['tools/train.ts', config, '--work-dir', workDir, '--resume', '--backend', 'wasm', '--cfg-options', ...overrides], log);
+    if (rc !== 0) fail(`[${name}] training failed (exit ${rc}); see ${log}. Run the same command again to resume.`);
+  }
+  if (!existsSync(finalPath)) fail(`[${name}] no trained supernet in ${workDir} (final_metrics.json missing); run without --skip-train.`);
+  const final = JSON.parse(readFileSync(finalPath, 'utf8')) as { seconds: number };
+  const pointer = join(workDir, 'last_checkpoint');
+  const checkpoint = existsSync(pointer) ? resolve(workDir, readFileSync(pointer, 'utf8').trim()) : fail(`[${name}] no checkpoint in ${workDir}.`);
+
+  const pred = join(workDir, 'pred.json');
+  console.log(`[${name}] scoring the GT subnets with tools/track1/score.ts`);
+  const scored = await run(['tools/track1/score.ts', config, checkpoint, '--archs', archsFile, '--out', pred, '--backend', 'wasm'], log);
+  if (scored.rc !== 0) fail(`[${name}] scoring failed (exit ${scored.rc}); see ${log}. Run again to continue.`);
+  const report = scored.stdout.split('\n').find((l) => l.startsWith('{'));
+  const perSubnet = report ? (JSON.parse(report) as { seconds_per_subnet: { total: number } }).seconds_per_subnet.total : undefined;
+
+  const plot = join('docs', 'img', `ranking_${name}.svg`);
+  const compared = await run(['tools/analysis/rank_consistency.ts', pred, gtFile, '--json', '--plot', plot], log);
+  if (compared.rc !== 0) fail(`[${name}] rank_consistency failed (exit ${compared.rc}); see ${log}.`);
+  const m = JSON.parse(compared.stdout.trim().split('\n').at(-1)!) as { n: number; kendall_tau: number; abs_pearson: number; spearman: number };
+  return {
+    kendall_tau: m.kendall_tau, abs_pearson: m.abs_pearson, spearman: m.spearman, epochs,
+    minutes: Number((final.seconds / 60).toFixed(1)), n: m.n,
+    ...(perSubnet === undefined ? {} : { scoring_seconds_per_subnet: Number(perSubnet.toFixed(2)) }), plot,
+  };
+}
+
+const proxy = (xs: number[], ys: number[]) => {
+  const r = rankConsistency(xs, ys);
+  return { kendall_tau: r.kendall_tau, abs_pearson: r.abs_pearson, spearman: r.spearman };
+};
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { epochs: { type: 'string' }, 'max-iters': { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, 'skip-train': { type: 'boolean', default: false } } });
+  const archsFile = join(GT_DIR, 'subnets.json');
+  const gtFile = join(GT_DIR, 'gt.json');
+  if (!existsSync(gtFile)) fail(`${gtFile} does not exist: run bench/ranking/make_gt.ts first.`);
+  const gt = readTrack1File(gtFile, { requireAcc: true });
+  if (gt.length < 3) fail(`${gtFile} has ${gt.length} subnets with both seeds; ranking needs at least 3 (continue bench/ranking/make_gt.ts).`);
+  const subnets = new Map(readTrack1File(archsFile).map((e) => [e.key, e.value]));
+  const acc = gt.map((e) => e.value.acc!);
+  const seed0 = gt.map((e) => e.value.acc_seed0 as number);
+  const seed1 = gt.map((e) => e.value.acc_seed1 as number);
+  const defaultEpochs = (((await loadConfig(ALGORITHMS.spos)).config.train_cfg) as { max_epochs: number }).max_epochs;
+  const epochs = values.epochs === undefined ? defaultEpochs : Number(values.epochs);
+  if (!Number.isInteger(epochs) || epochs < 1) fail(`--epochs must be a positive integer, got ${values.epochs}.`);
+
+  const maxIters = values['max-iters'] === undefined ? undefined : Number(values['max-iters']);
+  const resultPath = values.out === undefined ? RESULT : resolve(values.out);
+  if (maxIters !== undefined && values.out === undefined) fail('--max-iters is a smoke test: give --out too, so bench/results/ranking.json is not overwritten.');
+  const previous = existsSync(resultPath) ? (JSON.parse(readFileSync(resultPath, 'utf8')) as Record<string, unknown>) : {};
+  const result: Record<string, unknown> = {
+    gt_ceiling_kendall: kendallTauB(seed0, seed1),
+    flops_proxy: proxy(gt.map((e) => subnets.get(e.key)!.macs as number), acc),
+    params_proxy: proxy(gt.map((e) => subnets.get(e.key)!.params as number), acc),
+    spos: previous.spos ?? null,
+    bignas: previous.bignas ?? null,
+  };
+  const names = (values.only ? [values.only] : Object.keys(ALGORITHMS)) as AlgoName[];
+  for (const name of names) {
+    if (!(name in ALGORITHMS)) fail(`--only must be one of ${Object.keys(ALGORITHMS).join(', ')}, got ${name}.`);
+    result[name] = await benchAlgorithm(name, epochs, maxIters, values['skip-train']!, archsFile, gtFile);
+  }
+  result.meta = {
+    date: new Date().toISOString(),
+    gt_subnets: gt.length,
+    gt_subnets_planned: subnets.size,
+    gt_recipe: 'configs/bench/gt_standalone.yaml',
+    machine: '2 CPU cores, TensorFlow.js WASM backend',
+  };
+  if (maxIters !== undefined) (result.meta as Record<string, unknown>).max_iters = maxIters;
+  mkdirSync(dirname(resultPath), { recursive: true });
+  writeFileAtomic(resultPath, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+}
+
+await main();
