@@ -4,6 +4,7 @@ import { SAMPLERS } from '../../src/registry/registries.js';
 import {
   ChannelWarmupSampler,
   ConstraintError,
+  SamplerConfigError,
   UniformSampler,
   allowedCount,
   type SubnetSampler,
@@ -68,6 +69,11 @@ describe('ChannelWarmupSampler', () => {
     expect(s.min(net, ctx(1))).toEqual({ 'hidden.out_channels': 5, depth: 1 });
     expect(s.max(net, ctx(1))).toEqual({ 'hidden.out_channels': 6, depth: 2 });
     net.dispose();
+  });
+
+  it('an invalid alias_pattern is a typed error naming it', () => {
+    expect(() => new ChannelWarmupSampler({ warmup_epochs: 2, alias_pattern: 'chan(' })).toThrow(SamplerConfigError);
+    expect(() => new ChannelWarmupSampler({ warmup_epochs: 2, alias_pattern: 'chan(' })).toThrow(/alias_pattern "chan\(" is not a valid regular expression/);
   });
 
   it("alias_pattern '.' also warms up depths", () => {

@@ -18,6 +18,11 @@ export interface SamplerConfig {
 
 export const DEFAULT_MAX_RETRIES = 200;
 
+/** A sampler option that cannot work (e.g. an invalid alias pattern). */
+export class SamplerConfigError extends Error {
+  override readonly name = 'SamplerConfigError';
+}
+
 /** Schema properties every sampler accepts (constrained sampling). */
 export const SAMPLER_BASE_PROPERTIES = {
   constraints: CONSTRAINTS_SCHEMA,

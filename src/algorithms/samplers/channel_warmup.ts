@@ -1,7 +1,7 @@
 import type { Supernet } from '../../models/types.js';
 import type { Mutable, SubnetChoices } from '../../mutables/types.js';
 import { SAMPLERS } from '../../registry/registries.js';
-import { BaseSampler, SAMPLER_BASE_PROPERTIES, type SamplerConfig } from './base.js';
+import { BaseSampler, SAMPLER_BASE_PROPERTIES, SamplerConfigError, type SamplerConfig } from './base.js';
 import type { SamplerContext } from './types.js';
 
 export interface ChannelWarmupSamplerConfig extends SamplerConfig {
@@ -39,7 +39,12 @@ export class ChannelWarmupSampler extends BaseSampler {
     super(cfg);
     this.warmupEpochs = cfg.warmup_epochs;
     this.startEpoch = cfg.start_epoch ?? 0;
-    this.pattern = new RegExp(cfg.alias_pattern ?? DEFAULT_WARMUP_ALIAS_PATTERN);
+    const pattern = cfg.alias_pattern ?? DEFAULT_WARMUP_ALIAS_PATTERN;
+    try {
+      this.pattern = new RegExp(pattern);
+    } catch (e) {
+      throw new SamplerConfigError(`ChannelWarmupSampler: alias_pattern ${JSON.stringify(pattern)} is not a valid regular expression (${(e as Error).message}).`);
+    }
   }
 
   /** Whether the warm-up restricts this mutable. */
