@@ -59,6 +59,8 @@ await runCli(async (argv) => {
     totals.add((await scorer.score(s)).timings);
     macs += net.complexity(s).macs;
   }
+  const tensorsScored = tf.memory().numTensors;
+  scorer.dispose();
   // Cost of slicing every active conv weight once (what a per-subnet weight cache would save per batch).
   const convs = net.namedModules().map(([, m]) => m).filter((m): m is DynamicConv2d => m instanceof DynamicConv2d);
   const ts = performance.now();
@@ -79,9 +81,9 @@ await runCli(async (argv) => {
     val_gflops: (2 * meanMacs * scorer.valSamples) / p.val / 1e9,
     weight_slicing_s_per_pass: sliceS,
     tensors_before: tensorsBefore,
-    tensors_after: tensorsAfter,
+    tensors_after_scoring: tensorsScored,
+    tensors_after_dispose: tensorsAfter,
   };
   console.log(JSON.stringify(report));
-  scorer.dispose();
   return 0;
 });

@@ -5,7 +5,7 @@ import type { Batch, DataLoader } from '../datasets/types.js';
 import { countSamples, disposeBatches, preloadBatches } from './batches.js';
 import { calibrateBatchNorm } from './calibrate_bn.js';
 import { evaluateClassifier } from './evaluator.js';
-import { cacheActiveWeights } from './weight_cache.js';
+import { ActiveWeightCache } from './weight_cache.js';
 
 /** Wall-clock milliseconds of the three phases of scoring one subnet. */
 export interface ScoreTimings {
@@ -27,7 +27,10 @@ export interface SubnetScorerOptions {
   /** Calibration batches (train split); absent: no BN re-calibration. */
   calibBatches?: Batch[];
   topk?: number[];
-  /** Slice the shared conv weights once per subnet rather than once per batch (default true). */
+  /**
+   * Slice the shared conv weights once per width rather than once per batch (default true). The
+   * model's weights must not change until dispose().
+   */
   cacheWeights?: boolean;
 }
 
@@ -51,6 +54,7 @@ export class SubnetScorer {
   readonly valSamples: number;
   readonly calibSamples: number;
   private readonly topk: number[];
+  private cache: ActiveWeightCache | undefined;
 
   constructor(
     readonly model: Supernet,
@@ -72,21 +76,18 @@ export class SubnetScorer {
     const t0 = performance.now();
     this.model.mutator.set(choices);
     const t1 = performance.now();
-    const release = this.opts.cacheWeights === false ? () => {} : cacheActiveWeights(this.model);
-    let t2: number;
-    let metrics: Record<string, number>;
-    try {
-      if (this.opts.calibBatches) await calibrateBatchNorm(this.model, this.opts.calibBatches);
-      t2 = performance.now();
-      ({ metrics } = await evaluateClassifier(this.model, this.opts.valBatches, { topk: this.topk }));
-    } finally {
-      release();
-    }
+    if (this.opts.cacheWeights !== false) this.cache ??= new ActiveWeightCache(this.model);
+    if (this.opts.calibBatches) await calibrateBatchNorm(this.model, this.opts.calibBatches);
+    const t2 = performance.now();
+    const { metrics } = await evaluateClassifier(this.model, this.opts.valBatches, { topk: this.topk });
     const t3 = performance.now();
     return { metrics, timings: { setMs: t1 - t0, calibMs: t2 - t1, valMs: t3 - t2 } };
   }
 
+  /** Frees the batches and the weight-slice cache (the model's ops work as before). */
   dispose(): void {
+    this.cache?.release();
+    this.cache = undefined;
     disposeBatches(this.opts.valBatches);
     if (this.opts.calibBatches) disposeBatches(this.opts.calibBatches);
   }

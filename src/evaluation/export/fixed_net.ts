@@ -16,7 +16,7 @@ export interface FixedNetConfig extends SubnetGraph {
   bn_momentum: number | null;
   init_seed: number;
   /** Checkpoint to start from (the exported subnet.ckpt), so training the config fine-tunes the export. */
-  init_checkpoint?: string;
+  init_checkpoint?: string | null;
 }
 
 const NODE_SCHEMA = {
@@ -50,7 +50,7 @@ export const FIXED_NET_SCHEMA = {
     nodes: { type: 'array', items: NODE_SCHEMA, minItems: 1, description: 'Ops in execution order (written by tools/export_subnet.ts).' },
     bn_momentum: { type: ['number', 'null'], default: 0.1, description: 'BN running-statistics momentum when fine-tuning.' },
     init_seed: { type: 'integer', default: 0, description: 'Seed of the initial weights when there is no init_checkpoint.' },
-    init_checkpoint: { type: 'string', description: 'tfrazor checkpoint whose weights initialise the network (tools/export_subnet.ts points it to subnet.ckpt, so tools/train.ts fine-tunes the export).' },
+    init_checkpoint: { type: ['string', 'null'], description: 'tfrazor checkpoint whose weights initialise the network (tools/export_subnet.ts points it to subnet.ckpt, so tools/train.ts fine-tunes the export); null: seeded random init.' },
   },
   required: ['input_shape', 'num_classes', 'nodes'],
   additionalProperties: false,
