@@ -3,7 +3,6 @@ import {
   conv2DBackpropFilter, conv2DBackpropInput, depthwiseBackpropFilter, depthwiseBackpropInput,
 } from './conv_kernels.js';
 import { batchMatMulKernel } from './batch_mat_mul.js';
-import { meanKernel, sumKernel } from './leading_reduce.js';
 import { stockConfigs } from './stock_kernels.js';
 import { tileKernel } from './tile.js';
 
@@ -15,8 +14,6 @@ export const WASM_TRAINING_KERNELS: ReadonlyMap<string, tf.KernelFunc> = new Map
   ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput as unknown as tf.KernelFunc],
   ['Tile', tileKernel as unknown as tf.KernelFunc],
   ['BatchMatMul', batchMatMulKernel as unknown as tf.KernelFunc],
-  ['Sum', sumKernel as unknown as tf.KernelFunc],
-  ['Mean', meanKernel as unknown as tf.KernelFunc],
 ]);
 
 function isOurs(config: tf.KernelConfig | undefined): boolean {
