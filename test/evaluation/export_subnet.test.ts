@@ -83,4 +83,17 @@ describe('exportSubnet', () => {
       supernet.dispose();
     });
   }
+
+  it('refuses a family it does not know, naming the module, and leaks nothing', async () => {
+    const { MobileNetSupernet } = await import('../../src/models/mobilenet_supernet.js');
+    const net = new MobileNetSupernet({
+      in_channels: 1, input_size: 8, num_classes: 3, stem: { out_channels: 8, kernel_size: 3, stride: 1 },
+      stages: [{ out_channels: 8, depth_choices: [1], stride: 2 }], expand_ratios: [2], kernel_sizes: [3], head_channels: 16,
+    } as never);
+    const before = tf.memory().numTensors;
+    const out = mkdtempSync(join(tmpdir(), 'export-'));
+    await expect(exportSubnet({ supernet: net, choices: net.mutator.current(), outDir: out })).rejects.toThrow(/does not know how to write module|not supported/);
+    expect(tf.memory().numTensors).toBe(before);
+    net.dispose();
+  });
 });
