@@ -4,7 +4,8 @@
 // docs/img/. Resumable: supernet training continues from its checkpoints (--resume) and scoring
 // from its progress file. Usage:
 //   npx tsx bench/ranking/run.ts [--epochs N] [--only spos|bignas] [--skip-train]
-//     [--max-iters N --out FILE]   a smoke test of the pipeline (training stops after N iterations)
+//     [--max-iters N --out FILE [--gt-dir DIR]]   a smoke test of the pipeline (training stops after
+//     N iterations; DIR holds subnets.json and gt.json in place of bench/ranking/gt)
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -60,7 +61,7 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function benchAlgorithm(name: AlgoName, epochs: number, maxIters: number | undefined, skipTrain: boolean, archsFile: string, gtFile: string): Promise<AlgoResult> {
+async function benchAlgorithm(name: AlgoName, epochs: number, maxIters: number | undefined, skipTrain: boolean, archsFile: string, gtFile: string, plotDir: string): Promise<AlgoResult> {
   const config = ALGORITHMS[name];
   const workDir = join(WORK, `${name}_e${epochs}${maxIters === undefined ? '' : `_i${maxIters}`}`);
   mkdirSync(workDir, { recursive: true });
@@ -85,7 +86,7 @@ async function benchAlgorithm(name: AlgoName, epochs: number, maxIters: number |
   const report = scored.stdout.split('\n').find((l) => l.startsWith('{'));
   const perSubnet = report ? (JSON.parse(report) as { seconds_per_subnet: { total: number } }).seconds_per_subnet.total : undefined;
 
-  const plot = join('docs', 'img', `ranking_${name}.svg`);
+  const plot = relative(ROOT, join(plotDir, `ranking_${name}.svg`));
   const compared = await run(['tools/analysis/rank_consistency.ts', pred, gtFile, '--json', '--plot', plot], log);
   if (compared.rc !== 0) fail(`[${name}] rank_consistency failed (exit ${compared.rc}); see ${log}.`);
   const m = JSON.parse(compared.stdout.trim().split('\n').at(-1)!) as { n: number; kendall_tau: number; abs_pearson: number; spearman: number };
@@ -102,9 +103,10 @@ const proxy = (xs: number[], ys: number[]) => {
 };
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { epochs: { type: 'string' }, 'max-iters': { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, 'skip-train': { type: 'boolean', default: false } } });
-  const archsFile = join(GT_DIR, 'subnets.json');
-  const gtFile = join(GT_DIR, 'gt.json');
+  const { values } = parseArgs({ options: { epochs: { type: 'string' }, 'max-iters': { type: 'string' }, out: { type: 'string' }, 'gt-dir': { type: 'string' }, only: { type: 'string' }, 'skip-train': { type: 'boolean', default: false } } });
+  const gtDir = values['gt-dir'] === undefined ? GT_DIR : resolve(values['gt-dir']);
+  const archsFile = join(gtDir, 'subnets.json');
+  const gtFile = join(gtDir, 'gt.json');
   if (!existsSync(gtFile)) fail(`${gtFile} does not exist: run bench/ranking/make_gt.ts first.`);
   const gt = readTrack1File(gtFile, { requireAcc: true });
   if (gt.length < 3) fail(`${gtFile} has ${gt.length} subnets with both seeds; ranking needs at least 3 (continue bench/ranking/make_gt.ts).`);
@@ -130,12 +132,13 @@ async function main(): Promise<void> {
   const names = (values.only ? [values.only] : Object.keys(ALGORITHMS)) as AlgoName[];
   for (const name of names) {
     if (!(name in ALGORITHMS)) fail(`--only must be one of ${Object.keys(ALGORITHMS).join(', ')}, got ${name}.`);
-    result[name] = await benchAlgorithm(name, epochs, maxIters, values['skip-train']!, archsFile, gtFile);
+    result[name] = await benchAlgorithm(name, epochs, maxIters, values['skip-train']!, archsFile, gtFile, maxIters === undefined ? join(ROOT, 'docs', 'img') : dirname(resultPath));
   }
   result.meta = {
     date: new Date().toISOString(),
     gt_subnets: gt.length,
     gt_subnets_planned: subnets.size,
+    gt_dir: relative(ROOT, gtDir),
     gt_recipe: 'configs/bench/gt_standalone.yaml',
     machine: '2 CPU cores, TensorFlow.js WASM backend',
   };
