@@ -76,10 +76,13 @@ export class CandidatePool {
   }
 }
 
-/** Best first; ties keep the earlier-scored candidate first so results do not depend on sort internals. */
+/**
+ * Best first; equal accuracy prefers fewer macs, then the earlier-scored candidate, so the best
+ * lies on the Pareto front and results do not depend on sort internals.
+ */
 export function rankCandidates(cands: readonly ScoredCandidate[], pool: CandidatePool): ScoredCandidate[] {
   const index = new Map(pool.all().map((c, i) => [candidateKey(c.choices), i]));
   return [...cands].sort(
-    (a, b) => b.acc - a.acc || index.get(candidateKey(a.choices))! - index.get(candidateKey(b.choices))!,
+    (a, b) => b.acc - a.acc || a.macs - b.macs || index.get(candidateKey(a.choices))! - index.get(candidateKey(b.choices))!,
   );
 }

@@ -27,6 +27,8 @@ describe('tools/search.ts', () => {
     expect(cands.candidates.every((c) => c.macs <= 200000)).toBe(true);
     expect(cands.candidates.some((c) => c.pareto)).toBe(true);
     expect(r1.best.acc).toBe(Math.max(...cands.candidates.map((c) => c.acc)));
+    const bestOnFront = cands.candidates.find((c) => c.pareto && c.acc === r1.best.acc && c.macs === r1.best.macs);
+    expect(bestOnFront).toBeDefined();
     const best = parse(readFileSync(join(workDir, 'best_subnet.yaml'), 'utf8')) as Record<string, { chosen: number }>;
     expect(Object.values(best).every((v) => typeof v.chosen === 'number')).toBe(true);
     expect(readFileSync(join(workDir, 'pareto.svg'), 'utf8')).toMatch(/^<svg|<\?xml/);
