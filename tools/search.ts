@@ -19,6 +19,7 @@ import { SubnetScorer, TimingTotals } from '../src/evaluation/subnet_scorer.js';
 import { EvaluationSetupError, loadArchitecture, loaderFor } from '../src/evaluation/setup.js';
 import { readSearchCfg } from '../src/search/search_cfg.js';
 import { writeSearchOutputs } from '../src/search/search_outputs.js';
+import { canonicalChoices } from '../src/search/canonical.js';
 import type { Searcher } from '../src/search/types.js';
 
 const USAGE =
@@ -63,6 +64,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
     const result = await searcher.run({
       mutator: arch.mutator,
       complexity: (c) => arch.complexity(c),
+      canonicalize: (c) => canonicalChoices(arch, c),
       checkpointPath: join(workDir, 'search_state.json'),
       score: async (choices) => {
         const res = await scorer.score(choices);

@@ -13,12 +13,15 @@ export function candidateKey(choices: SubnetChoices): string {
 export class CandidateSpace {
   private readonly byAlias: Map<string, Mutable>;
 
-  constructor(private readonly mutator: Mutator) {
+  constructor(
+    private readonly mutator: Mutator,
+    private readonly canonical: (c: SubnetChoices) => SubnetChoices = (c) => c,
+  ) {
     this.byAlias = new Map(mutator.mutables.map((m) => [m.alias, m]));
   }
 
   sample(rng: Rng): SubnetChoices {
-    return { ...this.mutator.sample(rng) };
+    return this.canonical({ ...this.mutator.sample(rng) });
   }
 
   /** Each searchable choice is resampled with probability `prob` (mmrazor's mutation). */
@@ -29,13 +32,13 @@ export class CandidateSpace {
       const resample = m !== undefined && !m.isFixed && m.choices.length > 1 && rng.random() < prob;
       child[alias] = resample ? rng.choice(m.choices) : parent[alias]!;
     }
-    return child;
+    return this.canonical(child);
   }
 
   /** Uniform crossover: each choice from either parent with probability 1/2. */
   crossover(a: SubnetChoices, b: SubnetChoices, rng: Rng): SubnetChoices {
     const child: SubnetChoices = {};
     for (const alias of Object.keys(a).sort()) child[alias] = rng.random() < 0.5 ? a[alias]! : (b[alias] ?? a[alias]!);
-    return child;
+    return this.canonical(child);
   }
 }

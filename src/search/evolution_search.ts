@@ -85,7 +85,7 @@ export class EvolutionSearch implements Searcher {
 
   async run(ctx: SearchContext): Promise<SearchResult> {
     const cfg = this.cfg;
-    const space = new CandidateSpace(ctx.mutator);
+    const space = new CandidateSpace(ctx.mutator, ctx.canonicalize?.bind(ctx));
     const rng = new Rng(cfg.seed);
     let state = ctx.checkpointPath
       ? readSearchState<EvolutionState>(ctx.checkpointPath, 'EvolutionSearch', STATE_VERSION)

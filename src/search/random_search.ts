@@ -68,7 +68,7 @@ export class RandomSearch implements Searcher {
     };
     if (!state) {
       const rng = new Rng(cfg.seed);
-      state = { searcher: 'RandomSearch', version: STATE_VERSION, config: cfg, planned: this.plan(pool, new CandidateSpace(ctx.mutator), rng), scored: [], rng: rng.getState() };
+      state = { searcher: 'RandomSearch', version: STATE_VERSION, config: cfg, planned: this.plan(pool, new CandidateSpace(ctx.mutator, ctx.canonicalize?.bind(ctx)), rng), scored: [], rng: rng.getState() };
       save();
     }
     for (const choices of state.planned) {

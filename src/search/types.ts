@@ -26,6 +26,8 @@ export interface SearchContext {
   mutator: Mutator;
   complexity(choices: SubnetChoices): Complexity;
   score: CandidateScorer;
+  /** Map a candidate to the canonical form of its architecture (e.g. unused choices at their max) so equal architectures dedupe. */
+  canonicalize?(choices: SubnetChoices): SubnetChoices;
   /** Where the searcher keeps its resumable state (JSON, written atomically); none: not resumable. */
   checkpointPath?: string;
   /** Called after each newly scored candidate. */
