@@ -3,7 +3,7 @@ import { Rng } from '../../src/services/rng.js';
 import { SAMPLERS } from '../../src/registry/registries.js';
 import {
   ChannelWarmupSampler,
-  ConstraintError,
+  SamplingConstraintError,
   SamplerConfigError,
   UniformSampler,
   allowedCount,
@@ -106,7 +106,7 @@ describe('constrained sampling', () => {
   it('an empty or out-of-space range fails at once, naming the range and the space', () => {
     const net = new TinySupernet();
     const reversed = new UniformSampler({ constraints: { macs: [30, 18] } });
-    expect(() => reversed.sample(net, ctx(0))).toThrow(ConstraintError);
+    expect(() => reversed.sample(net, ctx(0))).toThrow(SamplingConstraintError);
     expect(() => reversed.sample(net, ctx(0))).toThrow(/macs range \[30, 18\] is empty.*macs \[14, 44\], params \[17, 47\]/);
     const above = new UniformSampler({ constraints: { params: [100, null] } });
     expect(() => above.sample(net, ctx(0))).toThrow(/params range \[100, inf\] lies above the largest subnet \(47\)/);

@@ -3,7 +3,7 @@ import type { Mutable, SubnetChoices } from '../../mutables/types.js';
 import type { SamplerContext, SubnetSampler } from './types.js';
 import {
   CONSTRAINTS_SCHEMA,
-  ConstraintError,
+  SamplingConstraintError,
   type ComplexityConstraints,
   describeConstraints,
   describeSpace,
@@ -83,7 +83,7 @@ export abstract class BaseSampler implements SubnetSampler {
       this.rejected++;
     }
     const space = spaceExtremes(supernet);
-    throw new ConstraintError(
+    throw new SamplingConstraintError(
       `Constrained sampling found no subnet with ${describeConstraints(constraints)} in ${this.maxRetries} ` +
         `draws (max_retries) at epoch ${ctx.epoch}; the space spans ${describeSpace(space)}. ` +
         'Widen the ranges, raise max_retries, or check that warm-up has not restricted the choices too far.',
@@ -119,7 +119,7 @@ export abstract class BaseSampler implements SubnetSampler {
     const space = spaceExtremes(supernet);
     const why = impossibility(constraints, space);
     if (why) {
-      throw new ConstraintError(
+      throw new SamplingConstraintError(
         `Constrained sampling cannot succeed: ${why}. The constraints ask for ${describeConstraints(constraints)}; ` +
           `the space spans ${describeSpace(space)}.`,
         constraints,

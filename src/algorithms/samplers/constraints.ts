@@ -27,10 +27,10 @@ export const CONSTRAINTS_SCHEMA = {
 };
 
 /** Raised when no subnet meeting the constraints is found, or the ranges cannot be met at all. */
-export class ConstraintError extends Error {
+export class SamplingConstraintError extends Error {
   constructor(message: string, readonly constraints: ComplexityConstraints, readonly space: { min: Complexity; max: Complexity }) {
     super(message);
-    this.name = 'ConstraintError';
+    this.name = 'SamplingConstraintError';
   }
 }
 
