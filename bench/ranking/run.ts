@@ -56,6 +56,9 @@ async function epochOverrides(configPath: string, epochs: number): Promise<strin
   return [`train_cfg.max_epochs=${epochs}`, `param_scheduler=${JSON.stringify(schedulers)}`];
 }
 
+const workDirOf = (name: AlgoName, epochs: number, maxIters: number | undefined): string =>
+  join(WORK, `${name}_e${epochs}${maxIters === undefined ? '' : `_i${maxIters}`}`);
+
 function fail(message: string): never {
   console.error(message);
   process.exit(1);
@@ -63,7 +66,7 @@ function fail(message: string): never {
 
 async function benchAlgorithm(name: AlgoName, epochs: number, maxIters: number | undefined, skipTrain: boolean, archsFile: string, gtFile: string, plotDir: string): Promise<AlgoResult> {
   const config = ALGORITHMS[name];
-  const workDir = join(WORK, `${name}_e${epochs}${maxIters === undefined ? '' : `_i${maxIters}`}`);
+  const workDir = workDirOf(name, epochs, maxIters);
   mkdirSync(workDir, { recursive: true });
   const log = join(workDir, 'bench.log');
   const finalPath = join(workDir, 'final_metrics.json');
@@ -126,14 +129,22 @@ async function main(): Promise<void> {
     gt_ceiling_kendall: kendallTauB(seed0, seed1),
     flops_proxy: proxy(gt.map((e) => subnets.get(e.key)!.macs as number), acc),
     params_proxy: proxy(gt.map((e) => subnets.get(e.key)!.params as number), acc),
-    spos: previous.spos ?? null,
-    bignas: previous.bignas ?? null,
+    spos: null,
+    bignas: null,
   };
-  const names = (values.only ? [values.only] : Object.keys(ALGORITHMS)) as AlgoName[];
-  for (const name of names) {
-    if (!(name in ALGORITHMS)) fail(`--only must be one of ${Object.keys(ALGORITHMS).join(', ')}, got ${name}.`);
-    result[name] = await benchAlgorithm(name, epochs, maxIters, values['skip-train']!, archsFile, gtFile, maxIters === undefined ? join(ROOT, 'docs', 'img') : dirname(resultPath));
+  const runs = { ...((previous.runs as Record<string, unknown> | undefined) ?? {}) };
+  if (values.only !== undefined && !(values.only in ALGORITHMS)) fail(`--only must be one of ${Object.keys(ALGORITHMS).join(', ')}, got ${values.only}.`);
+  // --only limits training; every algorithm already trained at this budget is re-scored (a no-op
+  // when its progress file is complete) and compared with the current GT.
+  for (const name of Object.keys(ALGORITHMS) as AlgoName[]) {
+    const selected = values.only === undefined || values.only === name;
+    if (!selected && !existsSync(join(workDirOf(name, epochs, maxIters), 'final_metrics.json'))) continue;
+    const plotDir = maxIters === undefined ? join(ROOT, 'docs', 'img') : dirname(resultPath);
+    runs[`${name}_e${epochs}`] = await benchAlgorithm(name, epochs, maxIters, values['skip-train']! || !selected, archsFile, gtFile, plotDir);
   }
+  // The headline entries all come from one epochs budget (this invocation's), run now or earlier.
+  for (const name of Object.keys(ALGORITHMS)) result[name] = runs[`${name}_e${epochs}`] ?? null;
+  result.runs = runs;
   result.meta = {
     date: new Date().toISOString(),
     gt_subnets: gt.length,
