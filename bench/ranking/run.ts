@@ -89,7 +89,7 @@ async function benchAlgorithm(name: AlgoName, epochs: number, maxIters: number |
   const report = scored.stdout.split('\n').find((l) => l.startsWith('{'));
   const perSubnet = report ? (JSON.parse(report) as { seconds_per_subnet: { total: number } }).seconds_per_subnet.total : undefined;
 
-  const plot = relative(ROOT, join(plotDir, `ranking_${name}.svg`));
+  const plot = relative(ROOT, join(plotDir, `ranking_${name}_e${epochs}.svg`));
   const compared = await run(['tools/analysis/rank_consistency.ts', pred, gtFile, '--json', '--plot', plot], log);
   if (compared.rc !== 0) fail(`[${name}] rank_consistency failed (exit ${compared.rc}); see ${log}.`);
   const m = JSON.parse(compared.stdout.trim().split('\n').at(-1)!) as { n: number; kendall_tau: number; abs_pearson: number; spearman: number };
