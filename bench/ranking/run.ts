@@ -13,6 +13,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/cli/load_config.js';
 import { kendallTauB, rankConsistency } from '../../src/evaluation/rank_metrics.js';
+import { scatterSvg, writePlot } from '../../src/evaluation/plots.js';
 import { writeFileAtomic } from '../../src/track1/atomic_write.js';
 import { readTrack1File } from '../../src/track1/format.js';
 import { GT_DIR } from './gt_files.js';
@@ -87,7 +88,9 @@ async function benchAlgorithm(name: AlgoName, epochs: number, maxIters: number |
   const scored = await run(['tools/track1/score.ts', config, checkpoint, '--archs', archsFile, '--out', pred, '--backend', 'wasm'], log);
   if (scored.rc !== 0) fail(`[${name}] scoring failed (exit ${scored.rc}); see ${log}. Run again to continue.`);
   const report = scored.stdout.split('\n').find((l) => l.startsWith('{'));
-  const perSubnet = report ? (JSON.parse(report) as { seconds_per_subnet: { total: number } }).seconds_per_subnet.total : undefined;
+  const parsed = report ? (JSON.parse(report) as { scored: number; seconds_per_subnet: { total: number } }) : undefined;
+  // A resumed, already complete scoring has no timing of its own; the earlier figure is kept.
+  const perSubnet = parsed && parsed.scored > 0 ? parsed.seconds_per_subnet.total : undefined;
 
   const plot = relative(ROOT, join(plotDir, `ranking_${name}_e${epochs}.svg`));
   const compared = await run(['tools/analysis/rank_consistency.ts', pred, gtFile, '--json', '--plot', plot], log);
@@ -133,14 +136,26 @@ async function main(): Promise<void> {
     bignas: null,
   };
   const runs = { ...((previous.runs as Record<string, unknown> | undefined) ?? {}) };
+  const plotDir = maxIters === undefined ? join(ROOT, 'docs', 'img') : dirname(resultPath);
+  mkdirSync(plotDir, { recursive: true });
+  const macs = gt.map((e) => subnets.get(e.key)!.macs as number);
+  const flops = result.flops_proxy as { kendall_tau: number };
+  await writePlot(join(plotDir, 'ranking_gt_seeds.svg'), scatterSvg({
+    points: seed0.map((x, i) => ({ x, y: seed1[i]! })), xLabel: 'test accuracy, seed 0', yLabel: 'test accuracy, seed 1',
+    title: `GT seed 0 vs seed 1: Kendall tau ${(result.gt_ceiling_kendall as number).toFixed(4)} (n = ${gt.length})`,
+  }));
+  await writePlot(join(plotDir, 'ranking_flops_proxy.svg'), scatterSvg({
+    points: macs.map((m, i) => ({ x: acc[i]!, y: m / 1e6 })), xLabel: 'GT test accuracy (mean of 2 seeds)', yLabel: 'M MACs',
+    title: `FLOPs proxy: Kendall tau ${flops.kendall_tau.toFixed(4)} (n = ${gt.length})`,
+  }));
   if (values.only !== undefined && !(values.only in ALGORITHMS)) fail(`--only must be one of ${Object.keys(ALGORITHMS).join(', ')}, got ${values.only}.`);
   // --only limits training; every algorithm already trained at this budget is re-scored (a no-op
   // when its progress file is complete) and compared with the current GT.
   for (const name of Object.keys(ALGORITHMS) as AlgoName[]) {
     const selected = values.only === undefined || values.only === name;
     if (!selected && !existsSync(join(workDirOf(name, epochs, maxIters), 'final_metrics.json'))) continue;
-    const plotDir = maxIters === undefined ? join(ROOT, 'docs', 'img') : dirname(resultPath);
-    runs[`${name}_e${epochs}`] = await benchAlgorithm(name, epochs, maxIters, values['skip-train']! || !selected, archsFile, gtFile, plotDir);
+    const key = `${name}_e${epochs}`;
+    runs[key] = { ...(runs[key] as object | undefined), ...(await benchAlgorithm(name, epochs, maxIters, values['skip-train']! || !selected, archsFile, gtFile, plotDir)) };
   }
   // The headline entries all come from one epochs budget (this invocation's), run now or earlier.
   for (const name of Object.keys(ALGORITHMS)) result[name] = runs[`${name}_e${epochs}`] ?? null;
