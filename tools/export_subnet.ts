@@ -55,7 +55,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   try {
     const supernet = requireSupernetFor(arch, sel);
     if (!supernet) throw new EvaluationSetupError('export_subnet needs a supernet config; this network is already fixed.');
-    const choices = subnetFromArgs(sel, supernet);
+    const choices = subnetFromArgs(sel, supernet, config);
     if (!choices) throw new UsageError(`Name the subnet to export with --arch, --subnet, --max or --min.\n${USAGE}`);
     supernet.mutator.set(choices);
     if (calibSamples > 0) {

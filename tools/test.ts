@@ -62,7 +62,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   const arch = loadArchitecture(config, checkpointPath);
   try {
     const supernet = requireSupernetFor(arch, sel);
-    const choices = supernet ? subnetFromArgs(sel, supernet) : undefined;
+    const choices = supernet ? subnetFromArgs(sel, supernet, config) : undefined;
     if (supernet && choices) supernet.mutator.set(choices);
     const result: TestResult = { metrics: {}, num_samples: 0, calibrated_samples: 0 };
     if (calibSamples > 0) {

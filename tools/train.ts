@@ -16,7 +16,7 @@ import { buildRunner, TrainingInterruptedError, type FinalMetrics } from '../src
 import { writeFileAtomic } from '../src/engine/checkpoint.js';
 import { createServices } from '../src/services/container.js';
 import { TOKENS } from '../src/services/tokens.js';
-import { decodeTrack1Code } from '../src/track1/codec.js';
+import { codeSpaceOfConfig } from '../src/track1/supernet_code_space.js';
 import type { TypedConfig } from '../src/registry/registry.js';
 
 const USAGE =
@@ -83,7 +83,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   const { config } = await loadConfig(configPath, args.cfgOptions);
 
   const fixedTag = arch !== undefined ? `arch_${arch}` : subnetFile !== undefined ? `subnet_${basename(subnetFile, extname(subnetFile))}` : null;
-  if (arch !== undefined) config.model = fixedSubnetModel(config.model as Record<string, unknown>, decodeTrack1Code(arch));
+  if (arch !== undefined) config.model = fixedSubnetModel(config.model as Record<string, unknown>, codeSpaceOfConfig(config).decode(arch));
   if (subnetFile !== undefined) config.model = fixedSubnetModel(config.model as Record<string, unknown>, resolve(subnetFile));
   const configName = basename(configPath, extname(configPath));
   const workDir = resolve(args.workDir ?? (config.work_dir as string | undefined) ?? join('work_dirs', fixedTag ? `${configName}_${fixedTag}` : configName));

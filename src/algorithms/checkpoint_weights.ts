@@ -1,9 +1,24 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { tf, type Tensor } from '../tf.js';
-import { CheckpointError, decodeCheckpoint } from '../engine/checkpoint.js';
+import { CheckpointError, CheckpointStore, decodeCheckpoint } from '../engine/checkpoint.js';
 
-/** Read and verify a checkpoint file; all its tensors by name (the caller disposes them). */
-export function readCheckpointTensors(path: string): Record<string, Tensor> {
+/** A checkpoint file, or a work_dir standing for its latest checkpoint (as `--resume` picks it). */
+export function resolveCheckpointPath(path: string): string {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    return path;
+  }
+  if (!isDir) return path;
+  const latest = new CheckpointStore(path).latestPath();
+  if (latest === null) throw new CheckpointError(`Directory ${path} holds no checkpoint (*.ckpt); give a checkpoint file or a work_dir that training has written to.`, path);
+  return latest;
+}
+
+/** Read and verify a checkpoint file (or a work_dir's latest); all its tensors by name (the caller disposes them). */
+export function readCheckpointTensors(given: string): Record<string, Tensor> {
+  const path = resolveCheckpointPath(given);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

@@ -8,7 +8,7 @@ import type { Mutator } from '../mutables/mutator.js';
 import type { DataLoader } from '../datasets/types.js';
 import { buildDataLoader } from '../datasets/loader/data_loader.js';
 import { readCheckpointTensors, selectWeights } from '../algorithms/checkpoint_weights.js';
-import { decodeTrack1Code } from '../track1/codec.js';
+import { codeSpaceOfConfig } from '../track1/supernet_code_space.js';
 import { UserError } from '../errors.js';
 
 /** What the evaluation tools need from a config that they cannot find. */
@@ -54,10 +54,11 @@ export interface SubnetArgs {
 }
 
 /** The subnet named on the command line (at most one of --arch, --subnet, --max, --min), or undefined. */
-export function subnetFromArgs(args: SubnetArgs, supernet: Supernet): SubnetChoices | undefined {
+/** `config` gives the code space of `--arch` (the configured supernet's; Track-1 for ResNet48). */
+export function subnetFromArgs(args: SubnetArgs, supernet: Supernet, config: Record<string, unknown>): SubnetChoices | undefined {
   const given = (['arch', 'subnet', 'max', 'min'] as const).filter((k) => args[k] !== undefined && args[k] !== false);
   if (given.length > 1) throw new EvaluationSetupError(`Give at most one of --arch, --subnet, --max, --min (got ${given.map((g) => `--${g}`).join(', ')}).`);
-  if (args.arch !== undefined) return decodeTrack1Code(args.arch);
+  if (args.arch !== undefined) return codeSpaceOfConfig(config).decode(args.arch);
   if (args.subnet !== undefined) {
     const m = supernet.mutator;
     return loadSubnet(args.subnet, 'validate' in m ? (m as Mutator) : undefined);
