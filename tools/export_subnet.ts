@@ -14,9 +14,8 @@ import { initBackend } from '../src/backend/index.js';
 import { createServices } from '../src/services/container.js';
 import { calibrateBatchNorm } from '../src/evaluation/calibrate_bn.js';
 import { disposeBatches, preloadBatches } from '../src/evaluation/batches.js';
-import { readTestCfg } from '../src/evaluation/test_cfg.js';
 import { exportSubnet } from '../src/evaluation/export/export_subnet.js';
-import { intOption, loadArchitecture, loaderFor, requireSupernetFor, subnetFromArgs, EvaluationSetupError } from '../src/evaluation/setup.js';
+import { loadArchitecture, loaderFor, requireSupernetFor, sampleCountsOf, subnetArgsOf, subnetFromArgs, EvaluationSetupError } from '../src/evaluation/setup.js';
 
 const USAGE =
   'Usage: export_subnet.ts CONFIG CHECKPOINT (--arch CODE | --subnet YAML | --max | --min) --out DIR ' +
@@ -39,17 +38,11 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   const out = args.values.out as string | undefined;
   if (args.positionals.length !== 2 || !out) throw new UsageError(USAGE);
   const [configPath, checkpointPath] = args.positionals as [string, string];
-  const sel = {
-    arch: args.values.arch as string | undefined,
-    subnet: args.values.subnet as string | undefined,
-    max: args.values.max as boolean | undefined,
-    min: args.values.min as boolean | undefined,
-  };
+  const sel = subnetArgsOf(args.values);
   const { config } = await loadConfig(configPath, args.cfgOptions);
   const { logger } = createServices({ logLevel: args.debug ? 'debug' : 'info' });
   await initBackend(args.backend, (msg) => logger.info(msg));
-  const testCfg = readTestCfg(config);
-  const calibSamples = intOption(args.values['calib-samples'], 'calib-samples') ?? (testCfg.calibrate_bn ? testCfg.calibrate_sample_num : 0);
+  const { calibSamples } = sampleCountsOf(args.values, config);
 
   const arch = loadArchitecture(config, checkpointPath);
   try {

@@ -15,7 +15,7 @@ import { calibrateBatchNorm } from '../src/evaluation/calibrate_bn.js';
 import { evaluateClassifier } from '../src/evaluation/evaluator.js';
 import { disposeBatches, preloadBatches } from '../src/evaluation/batches.js';
 import { readTestCfg } from '../src/evaluation/test_cfg.js';
-import { intOption, loadArchitecture, loaderFor, requireSupernetFor, subnetFromArgs } from '../src/evaluation/setup.js';
+import { loadArchitecture, loaderFor, requireSupernetFor, sampleCountsOf, subnetArgsOf, subnetFromArgs } from '../src/evaluation/setup.js';
 
 const USAGE =
   'Usage: test.ts CONFIG CHECKPOINT [--arch CODE | --subnet YAML | --max | --min] [--calib-samples N] [--val-samples N] ' +
@@ -45,19 +45,13 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   });
   if (args.positionals.length !== 2) throw new UsageError(USAGE);
   const [configPath, checkpointPath] = args.positionals as [string, string];
-  const sel = {
-    arch: args.values.arch as string | undefined,
-    subnet: args.values.subnet as string | undefined,
-    max: args.values.max as boolean | undefined,
-    min: args.values.min as boolean | undefined,
-  };
+  const sel = subnetArgsOf(args.values);
   const { config } = await loadConfig(configPath, args.cfgOptions);
   const { logger } = createServices({ logLevel: args.debug ? 'debug' : 'info' });
   await initBackend(args.backend, (msg) => logger.info(msg));
 
   const testCfg = readTestCfg(config);
-  const calibSamples = intOption(args.values['calib-samples'], 'calib-samples') ?? (testCfg.calibrate_bn ? testCfg.calibrate_sample_num : 0);
-  const valSamples = intOption(args.values['val-samples'], 'val-samples') ?? testCfg.val_sample_num;
+  const { calibSamples, valSamples } = sampleCountsOf(args.values, config);
 
   const arch = loadArchitecture(config, checkpointPath);
   try {

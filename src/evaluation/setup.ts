@@ -10,6 +10,7 @@ import { buildDataLoader } from '../datasets/loader/data_loader.js';
 import { readCheckpointTensors, selectWeights } from '../algorithms/checkpoint_weights.js';
 import { codeSpaceOfConfig } from '../track1/supernet_code_space.js';
 import { UserError } from '../errors.js';
+import { readTestCfg } from './test_cfg.js';
 
 /** What the evaluation tools need from a config that they cannot find. */
 export class EvaluationSetupError extends UserError {}
@@ -91,4 +92,23 @@ export function intOption(value: unknown, name: string): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new EvaluationSetupError(`--${name} must be a non-negative integer, got '${String(value)}'.`);
   return n;
+}
+
+/** The subnet options of a tool's parsed arguments (`--arch`, `--subnet`, `--max`, `--min`). */
+export function subnetArgsOf(values: Record<string, unknown>): SubnetArgs {
+  return {
+    arch: values.arch as string | undefined,
+    subnet: values.subnet as string | undefined,
+    max: values.max as boolean | undefined,
+    min: values.min as boolean | undefined,
+  };
+}
+
+/** Calibration and validation image counts: `--calib-samples`/`--val-samples`, else test_cfg. */
+export function sampleCountsOf(values: Record<string, unknown>, config: Record<string, unknown>): { calibSamples: number; valSamples: number | undefined } {
+  const testCfg = readTestCfg(config);
+  return {
+    calibSamples: intOption(values['calib-samples'], 'calib-samples') ?? (testCfg.calibrate_bn ? testCfg.calibrate_sample_num : 0),
+    valSamples: intOption(values['val-samples'], 'val-samples') ?? testCfg.val_sample_num,
+  };
 }

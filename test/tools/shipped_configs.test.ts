@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/cli/load_config.js';
 import { loadConfigFile } from '../../src/config/load.js';
+import { loadSubnet } from '../../src/mutables/subnet_yaml.js';
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -13,12 +14,18 @@ function yamlFiles(dir: string): string[] {
 
 const all = yamlFiles(join(process.cwd(), 'configs'));
 const pieces = all.filter((f) => f.split('/').includes('_base_'));
-const full = all.filter((f) => !pieces.includes(f));
+// Subnet files (mmrazor's `{alias: {chosen: v}}`) live under `subnets/` beside the configs using them.
+const subnets = all.filter((f) => f.split('/').includes('subnets'));
+const full = all.filter((f) => !pieces.includes(f) && !subnets.includes(f));
 
 // Every shipped config must pass what print_config checks, so a user's first run never fails on it.
 describe('shipped configs', () => {
   it('every _base_ piece loads (YAML and its own bases)', () => {
     for (const f of pieces) expect(() => loadConfigFile(f), f).not.toThrow();
+  });
+
+  it.each(subnets)('%s is a subnet file', (f) => {
+    expect(() => loadSubnet(f), f).not.toThrow();
   });
 
   it.each(full)('%s validates', async (f) => {

@@ -13,9 +13,8 @@ import { runCli } from '../../src/cli/run.js';
 import { initBackend } from '../../src/backend/index.js';
 import { createServices, getProgress } from '../../src/services/container.js';
 import { formatDuration } from '../../src/services/progress.js';
-import { readTestCfg } from '../../src/evaluation/test_cfg.js';
 import { SubnetScorer, TimingTotals } from '../../src/evaluation/subnet_scorer.js';
-import { EvaluationSetupError, intOption, loadArchitecture, loaderFor } from '../../src/evaluation/setup.js';
+import { EvaluationSetupError, loadArchitecture, loaderFor, sampleCountsOf } from '../../src/evaluation/setup.js';
 import { isSupernet } from '../../src/models/types.js';
 import { codeSpaceOfConfig } from '../../src/track1/supernet_code_space.js';
 import { readTrack1File } from '../../src/track1/format.js';
@@ -53,9 +52,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   const entries = selectShard(readTrack1File(archsPath, { validateCodes: codes }), shard);
   const { logger } = createServices({ logLevel: args.debug ? 'debug' : 'info' });
   await initBackend(args.backend, (msg) => logger.info(msg));
-  const testCfg = readTestCfg(config);
-  const calibSamples = intOption(args.values['calib-samples'], 'calib-samples') ?? (testCfg.calibrate_bn ? testCfg.calibrate_sample_num : 0);
-  const valSamples = intOption(args.values['val-samples'], 'val-samples') ?? testCfg.val_sample_num;
+  const { calibSamples, valSamples } = sampleCountsOf(args.values, config);
 
   const arch = loadArchitecture(config, checkpointPath);
   if (!isSupernet(arch)) throw new EvaluationSetupError('Track-1 scoring needs a supernet config (model.architecture with a mutator).');
