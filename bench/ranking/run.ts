@@ -114,7 +114,11 @@ async function main(): Promise<void> {
   const archsFile = join(gtDir, 'subnets.json');
   const gtFile = join(gtDir, 'gt.json');
   if (!existsSync(gtFile)) fail(`${gtFile} does not exist: run bench/ranking/make_gt.ts first.`);
-  const gt = readTrack1File(gtFile, { requireAcc: true });
+  // A snapshot, so that every figure of this run sees the same GT while make_gt.ts keeps adding to it.
+  const gtSnapshot = join(WORK, 'gt_snapshot.json');
+  mkdirSync(WORK, { recursive: true });
+  writeFileAtomic(gtSnapshot, readFileSync(gtFile, 'utf8'));
+  const gt = readTrack1File(gtSnapshot, { requireAcc: true });
   if (gt.length < 3) fail(`${gtFile} has ${gt.length} subnets with both seeds; ranking needs at least 3 (continue bench/ranking/make_gt.ts).`);
   const subnets = new Map(readTrack1File(archsFile).map((e) => [e.key, e.value]));
   const acc = gt.map((e) => e.value.acc!);
@@ -155,7 +159,7 @@ async function main(): Promise<void> {
     const selected = values.only === undefined || values.only === name;
     if (!selected && !existsSync(join(workDirOf(name, epochs, maxIters), 'final_metrics.json'))) continue;
     const key = `${name}_e${epochs}`;
-    runs[key] = { ...(runs[key] as object | undefined), ...(await benchAlgorithm(name, epochs, maxIters, values['skip-train']! || !selected, archsFile, gtFile, plotDir)) };
+    runs[key] = { ...(runs[key] as object | undefined), ...(await benchAlgorithm(name, epochs, maxIters, values['skip-train']! || !selected, archsFile, gtSnapshot, plotDir)) };
   }
   // The headline entries all come from one epochs budget (this invocation's), run now or earlier.
   for (const name of Object.keys(ALGORITHMS)) result[name] = runs[`${name}_e${epochs}`] ?? null;
