@@ -157,7 +157,8 @@ async function main(): Promise<void> {
   // when its progress file is complete) and compared with the current GT.
   for (const name of Object.keys(ALGORITHMS) as AlgoName[]) {
     const selected = values.only === undefined || values.only === name;
-    if (!selected && !existsSync(join(workDirOf(name, epochs, maxIters), 'final_metrics.json'))) continue;
+    const trained = existsSync(join(workDirOf(name, epochs, maxIters), 'final_metrics.json'));
+    if ((!selected || values['skip-train']) && !trained) continue;
     const key = `${name}_e${epochs}`;
     runs[key] = { ...(runs[key] as object | undefined), ...(await benchAlgorithm(name, epochs, maxIters, values['skip-train']! || !selected, archsFile, gtSnapshot, plotDir)) };
   }
