@@ -17,6 +17,7 @@ import { writeFileAtomic } from '../src/engine/checkpoint.js';
 import { createServices } from '../src/services/container.js';
 import { TOKENS } from '../src/services/tokens.js';
 import { codeSpaceOfConfig } from '../src/track1/supernet_code_space.js';
+import { applySeed } from '../src/engine/seed.js';
 import type { TypedConfig } from '../src/registry/registry.js';
 
 const USAGE =
@@ -88,7 +89,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   const configName = basename(configPath, extname(configPath));
   const workDir = resolve(args.workDir ?? (config.work_dir as string | undefined) ?? join('work_dirs', fixedTag ? `${configName}_${fixedTag}` : configName));
   config.work_dir = workDir;
-  if (args.seed !== undefined) config.randomness = { ...(config.randomness as object), seed: args.seed };
+  if (args.seed !== undefined) applySeed(config, args.seed);
 
   const { container, logger } = createServices({ workDir, logLevel: args.debug ? 'debug' : 'info' });
   await initBackend(args.backend, (msg) => logger.info(msg));
