@@ -157,14 +157,20 @@ function stepTimes(optimizer: tf.Optimizer, loss: () => tf.Scalar, steps: number
   return times;
 }
 
-/** Per-kernel time of one training step with the tfrazor kernels (after a warm-up step). */
+/** Per-kernel time of one training step with the current kernels (after a warm-up step). */
 async function profileStep(optimizer: tf.Optimizer, loss: () => tf.Scalar): Promise<void> {
   stepTimes(optimizer, loss, 1);
   const t0 = performance.now();
   const info = await tf.profile(() => { optimizer.minimize(loss)?.dispose(); });
   const total = performance.now() - t0;
   const byKernel = new Map<string, { ms: number; calls: number }>();
+  const byShape = new Map<string, { ms: number; calls: number }>();
   for (const k of info.kernels) {
+    const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
+    const s = byShape.get(key) ?? { ms: 0, calls: 0 };
+    s.ms += k.kernelTimeMs as number;
+    s.calls += 1;
+    byShape.set(key, s);
     const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
     e.ms += k.kernelTimeMs as number;
     e.calls += 1;
@@ -173,6 +179,10 @@ async function profileStep(optimizer: tf.Optimizer, loss: () => tf.Scalar): Prom
   console.log(`one step: ${total.toFixed(0)} ms wall (profiling adds overhead)`);
   for (const [name, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) {
     console.log(`${name.padEnd(36)} ${e.ms.toFixed(1).padStart(8)} ms  ${String(e.calls).padStart(4)} calls`);
+  }
+  console.log('slowest kernel calls by input shapes:');
+  for (const [key, e] of [...byShape].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
+    console.log(`  ${e.ms.toFixed(1).padStart(8)} ms ${String(e.calls).padStart(4)} calls  ${key}`);
   }
 }
 
@@ -191,7 +201,12 @@ async function main(): Promise<void> {
   const optimizer = tf.train.sgd(0.01);
   const loss = () => resnetLoss(params, specs, x, labels);
   if (process.argv.includes('--profile')) {
+    console.log('\n-- tfrazor kernels');
     await profileStep(optimizer, loss);
+    restoreStockWasmKernels();
+    console.log('\n-- stock kernels');
+    await profileStep(optimizer, loss);
+    registerWasmTrainingKernels();
     return;
   }
 

@@ -41,7 +41,7 @@ describe('whole-network gradients on wasm', () => {
     await useBackend('wasm');
     expect(activeWasmTrainingKernels().sort()).toEqual([
       'BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter',
-      'DepthwiseConv2dNativeBackpropInput', 'Tile',
+      'DepthwiseConv2dNativeBackpropInput', 'FusedBatchNorm', 'Mean', 'Sum', 'Tile',
     ]);
   });
 

@@ -12,16 +12,27 @@ export interface FilterGradientGeometry {
 }
 
 /**
- * dW of a regular NHWC convolution as one forward convolution: the input transposed to
- * [C, H, W, N] convolved with dy transposed to [OH, OW, N, K] as the filter, dilated by the
- * stride; out[c, i, j, k] = sum over n, oh, ow of x[n, i + oh*s - pad, ...] * dy[n, oh, ow, k].
+ * dW of a regular NHWC convolution: 1x1 unpadded as one matrix product, others as one forward
+ * convolution (correlationFilterGradient). An im2col matrix product measured slower here: with
+ * the reduction over N*H*W rows the wasm matrix product is memory-bound.
  */
 export function conv2dFilterGradient(scope: KernelScope, x: TensorInfo, dy: TensorInfo,
     g: FilterGradientGeometry): TensorInfo {
-  const [fh, fw, c, k] = g.filterShape;
+  const [fh, fw] = g.filterShape;
   if (fh === 1 && fw === 1 && g.padTop === 0 && g.padLeft === 0) {
     return pointwiseFilterGradient(scope, x, dy, g.strides);
   }
+  return correlationFilterGradient(scope, x, dy, g);
+}
+
+/**
+ * dW as one forward convolution: the input transposed to [C, H, W, N] convolved with dy
+ * transposed to [OH, OW, N, K] as the filter, dilated by the stride;
+ * out[c, i, j, k] = sum over n, oh, ow of x[n, i + oh*s - pad, ...] * dy[n, oh, ow, k].
+ */
+export function correlationFilterGradient(scope: KernelScope, x: TensorInfo, dy: TensorInfo,
+    g: FilterGradientGeometry): TensorInfo {
+  const [fh, fw, c, k] = g.filterShape;
   const xT = scope.transpose(x, [3, 1, 2, 0]);
   const dyT = scope.transpose(dy, [1, 2, 0, 3]);
   const full = scope.run('Conv2D', { x: xT, filter: dyT },

@@ -3,6 +3,8 @@ import {
   conv2DBackpropFilter, conv2DBackpropInput, depthwiseBackpropFilter, depthwiseBackpropInput,
 } from './conv_kernels.js';
 import { batchMatMulKernel } from './batch_mat_mul.js';
+import { fusedBatchNormKernel } from './batch_norm.js';
+import { meanKernel, sumKernel } from './reduce.js';
 import { stockConfigs } from './stock_kernels.js';
 import { tileKernel } from './tile.js';
 
@@ -14,6 +16,9 @@ export const WASM_TRAINING_KERNELS: ReadonlyMap<string, tf.KernelFunc> = new Map
   ['DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput as unknown as tf.KernelFunc],
   ['Tile', tileKernel as unknown as tf.KernelFunc],
   ['BatchMatMul', batchMatMulKernel as unknown as tf.KernelFunc],
+  ['Sum', sumKernel as unknown as tf.KernelFunc],
+  ['Mean', meanKernel as unknown as tf.KernelFunc],
+  ['FusedBatchNorm', fusedBatchNormKernel as unknown as tf.KernelFunc],
 ]);
 
 function isOurs(config: tf.KernelConfig | undefined): boolean {
