@@ -120,7 +120,7 @@ async function tryWasm(importModule: (name: string) => Promise<unknown>): Promis
     await importModule('@tensorflow/tfjs-backend-wasm');
     if (!(await activate('wasm'))) return { ok: false, detail: 'the wasm backend failed to start' };
     registerWasmTrainingKernels();
-    return { ok: true, detail: 'wasm with the tfrazor training kernels (conv gradients, Tile, transposed matmul)' };
+    return { ok: true, detail: 'wasm with the tfrazor training kernels (conv gradients, Tile, transposed matmul, leading-axis Sum/Mean, FusedBatchNorm)' };
   } catch (err) {
     return { ok: false, detail: `@tensorflow/tfjs-backend-wasm ${describeLoadFailure(err, '@tensorflow/tfjs-backend-wasm')}` };
   }
