@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/cli/load_config.js';
+import { bootstrapKendall, type BootstrapInterval } from '../../src/evaluation/rank_bootstrap.js';
 import { kendallTauB, rankConsistency } from '../../src/evaluation/rank_metrics.js';
 import { scatterSvg, writePlot } from '../../src/evaluation/plots.js';
 import { writeFileAtomic } from '../../src/track1/atomic_write.js';
@@ -21,11 +22,18 @@ import { GT_DIR } from './gt_files.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const WORK = join(ROOT, 'work_dirs', 'bench_ranking');
 const RESULT = join(ROOT, 'bench', 'results', 'ranking.json');
-const ALGORITHMS = { spos: 'configs/bench/spos_mini.yaml', bignas: 'configs/bench/bignas_mini.yaml' } as const;
+// spos_warmup is the improvement tried: SPOS with SPOS-MXNet's channel warm-up.
+const ALGORITHMS = {
+  spos: 'configs/bench/spos_mini.yaml',
+  bignas: 'configs/bench/bignas_mini.yaml',
+  spos_warmup: 'configs/bench/spos_warmup_mini.yaml',
+} as const;
+const BOOTSTRAP_RESAMPLES = 1000;
 type AlgoName = keyof typeof ALGORITHMS;
 
 interface AlgoResult {
   kendall_tau: number;
+  kendall_tau_ci?: BootstrapInterval;
   abs_pearson: number;
   spearman: number;
   epochs: number;
@@ -93,11 +101,12 @@ async function benchAlgorithm(name: AlgoName, epochs: number, maxIters: number |
   const perSubnet = parsed && parsed.scored > 0 ? parsed.seconds_per_subnet.total : undefined;
 
   const plot = relative(ROOT, join(plotDir, `ranking_${name}_e${epochs}.svg`));
-  const compared = await run(['tools/analysis/rank_consistency.ts', pred, gtFile, '--json', '--plot', plot], log);
+  const compared = await run(['tools/analysis/rank_consistency.ts', pred, gtFile, '--json', '--plot', plot,
+    '--bootstrap', String(BOOTSTRAP_RESAMPLES)], log);
   if (compared.rc !== 0) fail(`[${name}] rank_consistency failed (exit ${compared.rc}); see ${log}.`);
-  const m = JSON.parse(compared.stdout.trim().split('\n').at(-1)!) as { n: number; kendall_tau: number; abs_pearson: number; spearman: number };
+  const m = JSON.parse(compared.stdout.trim().split('\n').at(-1)!) as { n: number; kendall_tau: number; abs_pearson: number; spearman: number; kendall_tau_ci: BootstrapInterval };
   return {
-    kendall_tau: m.kendall_tau, abs_pearson: m.abs_pearson, spearman: m.spearman, epochs,
+    kendall_tau: m.kendall_tau, kendall_tau_ci: m.kendall_tau_ci, abs_pearson: m.abs_pearson, spearman: m.spearman, epochs,
     minutes: Number((final.seconds / 60).toFixed(1)), n: m.n,
     ...(perSubnet === undefined ? {} : { scoring_seconds_per_subnet: Number(perSubnet.toFixed(2)) }), plot,
   };
@@ -105,7 +114,10 @@ async function benchAlgorithm(name: AlgoName, epochs: number, maxIters: number |
 
 const proxy = (xs: number[], ys: number[]) => {
   const r = rankConsistency(xs, ys);
-  return { kendall_tau: r.kendall_tau, abs_pearson: r.abs_pearson, spearman: r.spearman };
+  return {
+    kendall_tau: r.kendall_tau, kendall_tau_ci: bootstrapKendall(xs, ys, { samples: BOOTSTRAP_RESAMPLES }),
+    abs_pearson: r.abs_pearson, spearman: r.spearman,
+  };
 };
 
 async function main(): Promise<void> {
@@ -134,10 +146,10 @@ async function main(): Promise<void> {
   const previous = existsSync(resultPath) ? (JSON.parse(readFileSync(resultPath, 'utf8')) as Record<string, unknown>) : {};
   const result: Record<string, unknown> = {
     gt_ceiling_kendall: kendallTauB(seed0, seed1),
+    gt_ceiling_kendall_ci: bootstrapKendall(seed0, seed1, { samples: BOOTSTRAP_RESAMPLES }),
     flops_proxy: proxy(gt.map((e) => subnets.get(e.key)!.macs as number), acc),
     params_proxy: proxy(gt.map((e) => subnets.get(e.key)!.params as number), acc),
-    spos: null,
-    bignas: null,
+    ...Object.fromEntries(Object.keys(ALGORITHMS).map((name) => [name, null])),
   };
   const runs = { ...((previous.runs as Record<string, unknown> | undefined) ?? {}) };
   const plotDir = maxIters === undefined ? join(ROOT, 'docs', 'img') : dirname(resultPath);

@@ -46,6 +46,11 @@ describe('rank consistency of two Track-1 files', () => {
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(/Kendall tau-b\s+-0\.4714/);
     expect(table.stdout).toMatch(/\|Pearson\|\s+0\.\d{4}/);
+    const withCi = JSON.parse(tool([p, t, '--json', '--bootstrap', '200']).stdout) as { kendall_tau_ci: { low: number; high: number; samples: number } };
+    expect(withCi.kendall_tau_ci.samples).toBe(200);
+    expect(withCi.kendall_tau_ci.low).toBeLessThanOrEqual(withCi.kendall_tau_ci.high);
+    expect(tool([p, t, '--bootstrap', '200']).stdout).toMatch(/90 % interval\s+-?\d\.\d{4} \.\. -?\d\.\d{4}/);
+    expect(tool([p, t, '--bootstrap', 'many']).status).toBe(2);
   });
 
   it('CLI: exits 2 on files with no common key or without acc', () => {

@@ -1,24 +1,32 @@
 // Rank consistency of supernet-predicted vs stand-alone accuracies:
 // npx tsx tools/analysis/rank_consistency.ts PRED.json GT.json [--json] [--plot OUT.svg|OUT.png]
+//   [--bootstrap N]  (adds a seeded 90 % percentile-bootstrap interval of Kendall tau over N resamples)
 import { basename } from 'node:path';
 import { UsageError, parseToolArgs, runCli } from '../../src/cli/index.js';
 import { scatterSvg, writePlot } from '../../src/evaluation/plots.js';
+import { bootstrapKendall } from '../../src/evaluation/rank_bootstrap.js';
 import { compareTrack1Files } from '../../src/evaluation/rank_consistency.js';
 import { readTrack1File } from '../../src/track1/index.js';
 
-const USAGE = 'usage: npx tsx tools/analysis/rank_consistency.ts PRED.json GT.json [--json] [--plot OUT.svg|OUT.png]';
+const USAGE = 'usage: npx tsx tools/analysis/rank_consistency.ts PRED.json GT.json [--json] [--plot OUT.svg|OUT.png] [--bootstrap N]';
 
 const some = (keys: string[]): string => keys.slice(0, 5).map((k) => `"${k}"`).join(', ') + (keys.length > 5 ? ', ...' : '');
 const fmt = (v: number): string => (Number.isNaN(v) ? 'NaN (a side is constant)' : v.toFixed(4));
 
 await runCli(async (argv) => {
-  const args = parseToolArgs(argv, { json: { type: 'boolean' }, plot: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  const args = parseToolArgs(argv, {
+    json: { type: 'boolean' }, plot: { type: 'string' }, bootstrap: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  });
   if (args.values.help) {
     console.log(USAGE);
     return 0;
   }
   if (args.positionals.length !== 2) throw new UsageError(`Give exactly two files, PRED.json and GT.json.\n${USAGE}`);
   const [predPath, truthPath] = args.positionals as [string, string];
+  const resamples = args.values.bootstrap === undefined ? 0 : Number(args.values.bootstrap);
+  if (!Number.isInteger(resamples) || resamples < 0) {
+    throw new UsageError(`--bootstrap takes a whole number of resamples (e.g. 1000), got "${args.values.bootstrap}".\n${USAGE}`);
+  }
   const predicted = { path: predPath, entries: readTrack1File(predPath, { requireAcc: true }) };
   const truth = { path: truthPath, entries: readTrack1File(truthPath, { requireAcc: true }) };
   const { metrics, pairs } = compareTrack1Files(predicted, truth);
@@ -36,15 +44,17 @@ await runCli(async (argv) => {
     });
     await writePlot(plot, svg);
   }
+  const ci = resamples > 0 ? bootstrapKendall(pairs.predicted, pairs.truth, { samples: resamples }) : undefined;
   if (args.values.json) {
     const { n, kendall_tau, pearson, abs_pearson, spearman } = metrics;
-    console.log(JSON.stringify({ n, kendall_tau, pearson, abs_pearson, spearman }));
+    console.log(JSON.stringify({ n, kendall_tau, pearson, abs_pearson, spearman, ...(ci ? { kendall_tau_ci: ci } : {}) }));
     return 0;
   }
   console.log(
     [
       `pairs compared   ${metrics.n}   (${predPath} vs ${truthPath})`,
       `Kendall tau-b    ${fmt(metrics.kendall_tau)}   leaderboard B`,
+      ...(ci ? [`  ${Math.round(ci.level * 100)} % interval  ${fmt(ci.low)} .. ${fmt(ci.high)}   (bootstrap, ${ci.samples} resamples)`] : []),
       `Pearson          ${fmt(metrics.pearson)}`,
       `|Pearson|        ${fmt(metrics.abs_pearson)}   leaderboard A`,
       `Spearman         ${fmt(metrics.spearman)}`,
