@@ -22,11 +22,12 @@ import { GT_DIR } from './gt_files.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const WORK = join(ROOT, 'work_dirs', 'bench_ranking');
 const RESULT = join(ROOT, 'bench', 'results', 'ranking.json');
-// spos_warmup is the improvement tried: SPOS with SPOS-MXNet's channel warm-up.
+// The *_warmup entries are the improvement tried: SPOS-MXNet's channel warm-up of the sampler.
 const ALGORITHMS = {
   spos: 'configs/bench/spos_mini.yaml',
   bignas: 'configs/bench/bignas_mini.yaml',
   spos_warmup: 'configs/bench/spos_warmup_mini.yaml',
+  bignas_warmup: 'configs/bench/bignas_warmup_mini.yaml',
 } as const;
 const BOOTSTRAP_RESAMPLES = 1000;
 type AlgoName = keyof typeof ALGORITHMS;
