@@ -35,8 +35,11 @@ export async function loadConfigFromText(
   return prepare(loadConfigText(text, filename), resolve(filename), overrides);
 }
 
-async function prepare(tracked: TrackedConfig, filename: string, overrides: readonly string[]): Promise<LoadedConfig> {
-  applyOverrides(tracked, overrides);
+/**
+ * Imports a loaded config's `custom_imports` (each relative to the file that listed it) and the
+ * core registrations; for tools that read a config fragment without validating a whole config.
+ */
+export async function importConfigPlugins(tracked: TrackedConfig): Promise<void> {
   const imports = tracked.data.custom_imports;
   if (Array.isArray(imports) && imports.every((s) => typeof s === 'string')) {
     await importPlugins(imports as string[], (i) => {
@@ -45,6 +48,11 @@ async function prepare(tracked: TrackedConfig, filename: string, overrides: read
     });
   }
   await import('../register_all.js');
+}
+
+async function prepare(tracked: TrackedConfig, filename: string, overrides: readonly string[]): Promise<LoadedConfig> {
+  applyOverrides(tracked, overrides);
+  await importConfigPlugins(tracked);
   validateConfig(tracked.data, tracked.origins);
   return { config: tracked.data, filename, origins: tracked.origins };
 }

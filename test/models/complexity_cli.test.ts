@@ -50,4 +50,25 @@ describe('tools/analysis/complexity.ts', () => {
     await expect(main([TRACK1, '--archs', archs, '--out', join(dir, 'x.json')], capture(), capture())).rejects.toThrow(/key "broken"/);
     await expect(main([TRACK1], capture())).rejects.toThrow(/Usage/);
   });
+
+  it('imports the config\'s custom_imports, so a plugin\'s supernet is counted', async () => {
+    // A plugin that registers the core ResNetSupernet under its own name: counting it through the
+    // plugin name must give the same figures as the core name.
+    const root = process.cwd();
+    writeFileSync(join(dir, 'cx_plugin.ts'), [
+      `import { MODELS } from ${JSON.stringify(join(root, 'src/registry/registries.js'))};`,
+      `await import(${JSON.stringify(join(root, 'src/register_all.js'))});`,
+      "const core = MODELS.get('ResNetSupernet');",
+      "MODELS.register('cxplugin/ResNet', core.ctor, { schema: core.schema, override: true });",
+    ].join('\n'));
+    const space = readFileSync('configs/_base_/supernets/resnet_mini.yaml', 'utf8');
+    writeFileSync(join(dir, 'plugin_space.yaml'),
+      `custom_imports: [./cx_plugin.ts]\n${space.replace('type: ResNetSupernet', 'type: cxplugin/ResNet')}`);
+    const viaPlugin = capture();
+    await main([join(dir, 'plugin_space.yaml'), '--max'], viaPlugin);
+    const core = capture();
+    await main(['configs/_base_/supernets/resnet_mini.yaml', '--max'], core);
+    expect(viaPlugin.text()).toBe(core.text());
+    expect(JSON.parse(core.text()).macs).toBeGreaterThan(0);
+  });
 });

@@ -6,6 +6,7 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseToolArgs, UsageError } from '../../src/cli/args.js';
+import { importConfigPlugins } from '../../src/cli/load_config.js';
 import { runCli } from '../../src/cli/run.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { applyOverrides } from '../../src/config/overrides.js';
@@ -57,6 +58,7 @@ export async function main(argv: string[], stdout: Output = process.stdout, stde
   const file = resolve(args.positionals[0]!);
   const tracked = loadConfigFile(file);
   applyOverrides(tracked, args.cfgOptions);
+  await importConfigPlugins(tracked);
   const archCfg = findArchitectureConfig(tracked.data, file);
   const net = buildSupernetForCounting(archCfg, file);
   // Codes are read in the format of this supernet's space; built only when codes are given.
