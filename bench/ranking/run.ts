@@ -3,7 +3,8 @@
 // tools/analysis/rank_consistency.ts, and write bench/results/ranking.json and scatter plots in
 // docs/img/. Resumable: supernet training continues from its checkpoints (--resume) and scoring
 // from its progress file. Usage:
-//   npx tsx bench/ranking/run.ts [--epochs N] [--only spos|bignas] [--skip-train]
+//   npx tsx bench/ranking/run.ts [--epochs N] [--only spos|bignas|spos_warmup|bignas_warmup] [--skip-train]
+//     [--score top1|likelihood]   how score.ts scores the subnets (runs keyed <algo>_e<N>[_likelihood])
 //     [--max-iters N --out FILE [--gt-dir DIR]]   a smoke test of the pipeline (training stops after
 //     N iterations; DIR holds subnets.json and gt.json in place of bench/ranking/gt)
 import 'reflect-metadata';
@@ -74,7 +75,11 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function benchAlgorithm(name: AlgoName, epochs: number, maxIters: number | undefined, skipTrain: boolean, archsFile: string, gtFile: string, plotDir: string): Promise<AlgoResult> {
+type ScoreKind = 'top1' | 'likelihood';
+/** Run key and file suffix of a scoring kind: top-1 keeps the plain names. */
+const scoreSuffix = (score: ScoreKind): string => (score === 'top1' ? '' : `_${score}`);
+
+async function benchAlgorithm(name: AlgoName, epochs: number, maxIters: number | undefined, skipTrain: boolean, archsFile: string, gtFile: string, plotDir: string, score: ScoreKind): Promise<AlgoResult & { score: ScoreKind }> {
   const config = ALGORITHMS[name];
   const workDir = workDirOf(name, epochs, maxIters);
   mkdirSync(workDir, { recursive: true });
@@ -92,22 +97,22 @@ async function benchAlgorithm(name: AlgoName, epochs: number, maxIters: number |
   const pointer = join(workDir, 'last_checkpoint');
   const checkpoint = existsSync(pointer) ? resolve(workDir, readFileSync(pointer, 'utf8').trim()) : fail(`[${name}] no checkpoint in ${workDir}.`);
 
-  const pred = join(workDir, 'pred.json');
+  const pred = join(workDir, `pred${scoreSuffix(score)}.json`);
   console.log(`[${name}] scoring the GT subnets with tools/track1/score.ts`);
-  const scored = await run(['tools/track1/score.ts', config, checkpoint, '--archs', archsFile, '--out', pred, '--backend', 'wasm'], log);
+  const scored = await run(['tools/track1/score.ts', config, checkpoint, '--archs', archsFile, '--out', pred, '--backend', 'wasm', '--score', score], log);
   if (scored.rc !== 0) fail(`[${name}] scoring failed (exit ${scored.rc}); see ${log}. Run again to continue.`);
   const report = scored.stdout.split('\n').find((l) => l.startsWith('{'));
   const parsed = report ? (JSON.parse(report) as { scored: number; seconds_per_subnet: { total: number } }) : undefined;
   // A resumed, already complete scoring has no timing of its own; the earlier figure is kept.
   const perSubnet = parsed && parsed.scored > 0 ? parsed.seconds_per_subnet.total : undefined;
 
-  const plot = relative(ROOT, join(plotDir, `ranking_${name}_e${epochs}.svg`));
+  const plot = relative(ROOT, join(plotDir, `ranking_${name}_e${epochs}${scoreSuffix(score)}.svg`));
   const compared = await run(['tools/analysis/rank_consistency.ts', pred, gtFile, '--json', '--plot', plot,
     '--bootstrap', String(BOOTSTRAP_RESAMPLES)], log);
   if (compared.rc !== 0) fail(`[${name}] rank_consistency failed (exit ${compared.rc}); see ${log}.`);
   const m = JSON.parse(compared.stdout.trim().split('\n').at(-1)!) as { n: number; kendall_tau: number; abs_pearson: number; spearman: number; kendall_tau_ci: BootstrapInterval };
   return {
-    kendall_tau: m.kendall_tau, kendall_tau_ci: m.kendall_tau_ci, abs_pearson: m.abs_pearson, spearman: m.spearman, epochs,
+    kendall_tau: m.kendall_tau, kendall_tau_ci: m.kendall_tau_ci, abs_pearson: m.abs_pearson, spearman: m.spearman, epochs, score,
     minutes: Number((final.seconds / 60).toFixed(1)), n: m.n,
     ...(perSubnet === undefined ? {} : { scoring_seconds_per_subnet: Number(perSubnet.toFixed(2)) }), plot,
   };
@@ -122,7 +127,9 @@ const proxy = (xs: number[], ys: number[]) => {
 };
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { epochs: { type: 'string' }, 'max-iters': { type: 'string' }, out: { type: 'string' }, 'gt-dir': { type: 'string' }, only: { type: 'string' }, 'skip-train': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { epochs: { type: 'string' }, 'max-iters': { type: 'string' }, out: { type: 'string' }, 'gt-dir': { type: 'string' }, only: { type: 'string' }, score: { type: 'string', default: 'top1' }, 'skip-train': { type: 'boolean', default: false } } });
+  const score = values.score as ScoreKind;
+  if (score !== 'top1' && score !== 'likelihood') fail(`--score must be top1 or likelihood, got ${values.score}.`);
   const gtDir = values['gt-dir'] === undefined ? GT_DIR : resolve(values['gt-dir']);
   const archsFile = join(gtDir, 'subnets.json');
   const gtFile = join(gtDir, 'gt.json');
@@ -172,11 +179,11 @@ async function main(): Promise<void> {
     const selected = values.only === undefined || values.only === name;
     const trained = existsSync(join(workDirOf(name, epochs, maxIters), 'final_metrics.json'));
     if ((!selected || values['skip-train']) && !trained) continue;
-    const key = `${name}_e${epochs}`;
-    runs[key] = { ...(runs[key] as object | undefined), ...(await benchAlgorithm(name, epochs, maxIters, values['skip-train']! || !selected, archsFile, gtSnapshot, plotDir)) };
+    const key = `${name}_e${epochs}${scoreSuffix(score)}`;
+    runs[key] = { ...(runs[key] as object | undefined), ...(await benchAlgorithm(name, epochs, maxIters, values['skip-train']! || !selected, archsFile, gtSnapshot, plotDir, score)) };
   }
   // The headline entries all come from one epochs budget (this invocation's), run now or earlier.
-  for (const name of Object.keys(ALGORITHMS)) result[name] = runs[`${name}_e${epochs}`] ?? null;
+  for (const name of Object.keys(ALGORITHMS)) result[name] = runs[`${name}_e${epochs}${scoreSuffix(score)}`] ?? null;
   result.runs = runs;
   result.meta = {
     date: new Date().toISOString(),

@@ -27,6 +27,8 @@ export interface SubnetScorerOptions {
   /** Calibration batches (train split); absent: no BN re-calibration. */
   calibBatches?: Batch[];
   topk?: number[];
+  /** Also report the mean validation cross-entropy as `nll`. */
+  nll?: boolean;
   /**
    * Slice the shared conv weights once per width rather than once per batch (default true). The
    * model's weights must not change until dispose().
@@ -42,6 +44,7 @@ export interface ScorerFromLoadersOptions {
   calibLoader?: DataLoader;
   calibSamples?: number;
   topk?: number[];
+  nll?: boolean;
   cacheWeights?: boolean;
 }
 
@@ -69,7 +72,7 @@ export class SubnetScorer {
     const valBatches = await preloadBatches(o.valLoader, o.valSamples ?? o.valLoader.numSamples);
     const calib = o.calibLoader && (o.calibSamples ?? 0) > 0;
     const calibBatches = calib ? await preloadBatches(o.calibLoader!, o.calibSamples!) : undefined;
-    return new SubnetScorer(model, { valBatches, calibBatches, topk: o.topk, cacheWeights: o.cacheWeights });
+    return new SubnetScorer(model, { valBatches, calibBatches, topk: o.topk, nll: o.nll, cacheWeights: o.cacheWeights });
   }
 
   async score(choices: SubnetChoices): Promise<SubnetScore> {
@@ -79,7 +82,7 @@ export class SubnetScorer {
     if (this.opts.cacheWeights !== false) this.cache ??= new ActiveWeightCache(this.model);
     if (this.opts.calibBatches) await calibrateBatchNorm(this.model, this.opts.calibBatches);
     const t2 = performance.now();
-    const { metrics } = await evaluateClassifier(this.model, this.opts.valBatches, { topk: this.topk });
+    const { metrics } = await evaluateClassifier(this.model, this.opts.valBatches, { topk: this.topk, nll: this.opts.nll });
     const t3 = performance.now();
     return { metrics, timings: { setMs: t1 - t0, calibMs: t2 - t1, valMs: t3 - t2 } };
   }

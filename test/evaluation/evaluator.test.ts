@@ -65,3 +65,26 @@ describe('evaluateClassifier', () => {
     expect(again.metrics.top1).toBeCloseTo(2 / 3, 10);
   });
 });
+
+describe('NllMeter and evaluateClassifier nll', () => {
+  it('averages the cross-entropy of the true labels, by hand', async () => {
+    const { NllMeter } = await import('../../src/evaluation/nll.js');
+    const meter = new NllMeter();
+    expect(meter.compute()).toBeNaN();
+    meter.process(tf.tensor2d([[0, 0]]), tf.tensor1d([0], 'int32'));
+    meter.process(tf.tensor2d([[1, 2, 3], [5, 5, 5]].flat(), [2, 3]) as tf.Tensor2D, tf.tensor1d([2, 1], 'int32'));
+    const expected = (Math.log(2) + (Math.log(Math.E + Math.E ** 2 + Math.E ** 3) - 3) + Math.log(3)) / 3;
+    expect(meter.compute()).toBeCloseTo(expected, 6);
+  });
+
+  it('is reported as metrics.nll only when asked for', async () => {
+    const model = new LinearClassifier();
+    const batch: Batch = { images: tf.tensor4d([1, 0, 0, 0, 0, 0, 1, 0], [2, 2, 2, 1]), labels: tf.tensor1d([0, 3], 'int32') };
+    const plain = await evaluateClassifier(model, [batch], { topk: [1] });
+    expect(Object.keys(plain.metrics)).toEqual(['top1']);
+    const withNll = await evaluateClassifier(model, [batch], { topk: [1], nll: true });
+    const logits = tf.matMul(tf.reshape(batch.images, [2, 4]), model.w);
+    const logp = tf.logSoftmax(logits).arraySync() as number[][];
+    expect(withNll.metrics.nll).toBeCloseTo(-(logp[0]![0]! + logp[1]![3]!) / 2, 6);
+  });
+});

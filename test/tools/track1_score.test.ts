@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/tf.js';
@@ -41,5 +41,23 @@ describe('tools/track1/score.ts', () => {
     expect(await scoreMain([...common, '--archs', archs, '--out', out, '--shard', '0/2'], o3)).toBe(0);
     expect(lastJson(o3.text)).toMatchObject({ scored: 0, resumed: 3 });
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(scored);
+  });
+
+  it('--score likelihood writes exp(-mean validation cross-entropy) with its own progress file', async () => {
+    const fx = writeTinyFixture('track1');
+    const keys = Object.keys(official).slice(0, 3);
+    const archs = join(fx.dir, 'archs.json');
+    writeFileSync(archs, JSON.stringify(Object.fromEntries(keys.map((k) => [k, official[k]]))));
+    const out = join(fx.dir, 'scored.json');
+    const common = [fx.config, fx.checkpoint, '--calib-samples', '16', '--val-samples', '16', '--backend', 'cpu', '--archs', archs, '--out', out];
+    expect(await scoreMain([...common, '--score', 'likelihood'], sink())).toBe(0);
+    const scored = JSON.parse(readFileSync(out, 'utf8')) as Record<string, { acc: number }>;
+    for (const v of Object.values(scored)) {
+      expect(v.acc).toBeGreaterThan(0);
+      expect(v.acc).toBeLessThan(1);
+    }
+    expect(existsSync(`${out}.likelihood.progress.jsonl`)).toBe(true);
+    expect(existsSync(`${out}.progress.jsonl`)).toBe(false);
+    await expect(scoreMain([...common, '--score', 'loss'], sink())).rejects.toThrow(/--score must be 'top1'.*got 'loss'/);
   });
 });

@@ -2,7 +2,10 @@
 // one trained supernet. Resumable: results go to OUT.progress.jsonl as they come, and the same
 // command continues after a kill. Usage:
 //   npx tsx tools/track1/score.ts CONFIG CHECKPOINT --archs FILE --out FILE [--shard i/n]
-//     [--calib-samples N] [--val-samples N] [--order arch|input] [--progress FILE]
+//     [--calib-samples N] [--val-samples N] [--score top1|likelihood] [--order arch|input] [--progress FILE]
+// --score likelihood writes exp(-mean validation cross-entropy) (the geometric mean probability of
+// the true class) as `acc`: a continuous score that ranks subnets whose top-1 differ by less than
+// the validation set's sampling noise.
 //     [--backend B] [--cfg-options k=v ...] [--debug]
 import 'reflect-metadata';
 import { realpathSync } from 'node:fs';
@@ -23,7 +26,7 @@ import { defaultProgressPath, runScoringLoop } from '../../src/track1/scoring_lo
 
 const USAGE =
   'Usage: track1/score.ts CONFIG CHECKPOINT --archs FILE --out FILE [--shard i/n] [--calib-samples N] [--val-samples N] ' +
-  '[--order arch|input] [--progress FILE] [--backend tensorflow|wasm|cpu] [--cfg-options key.path=value ...] [--debug]';
+  '[--score top1|likelihood] [--order arch|input] [--progress FILE] [--backend tensorflow|wasm|cpu] [--cfg-options key.path=value ...] [--debug]';
 
 interface Output {
   write(text: string): unknown;
@@ -38,12 +41,17 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
     'val-samples': { type: 'string' },
     order: { type: 'string' },
     progress: { type: 'string' },
+    score: { type: 'string' },
   });
   const archsPath = args.values.archs as string | undefined;
   const outPath = args.values.out as string | undefined;
   if (args.positionals.length !== 2 || !archsPath || !outPath) throw new UsageError(USAGE);
   const order = (args.values.order as string | undefined) ?? 'arch';
   if (order !== 'arch' && order !== 'input') throw new UsageError(`--order must be 'arch' or 'input', got '${order}'.`);
+  const scoreKind = (args.values.score as string | undefined) ?? 'top1';
+  if (scoreKind !== 'top1' && scoreKind !== 'likelihood') {
+    throw new UsageError(`--score must be 'top1' (validation accuracy) or 'likelihood' (exp of minus the mean validation cross-entropy), got '${scoreKind}'.`);
+  }
   const [configPath, checkpointPath] = args.positionals as [string, string];
   const shard = parseShard((args.values.shard as string | undefined) ?? '0/1');
   const { config } = await loadConfig(configPath, args.cfgOptions);
@@ -62,6 +70,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   const scorer = await SubnetScorer.fromLoaders(arch, {
     valLoader, valSamples: Math.min(valSamples ?? valLoader.numSamples, valLoader.numSamples),
     calibLoader, calibSamples: calibLoader ? Math.min(calibSamples, calibLoader.numSamples) : 0, topk: [1],
+    nll: scoreKind === 'likelihood',
   });
   await valLoader.close();
   await calibLoader?.close();
@@ -76,7 +85,9 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   try {
     const summary = await runScoringLoop({
       entries,
-      progressPath: (args.values.progress as string | undefined) ?? defaultProgressPath(outPath),
+      // Each score kind keeps its own journal, so a likelihood run never resumes from top-1 results.
+      progressPath: (args.values.progress as string | undefined) ??
+        defaultProgressPath(scoreKind === 'top1' ? outPath : `${outPath}.${scoreKind}`),
       outPath,
       order,
       score: async (batch) => {
@@ -84,7 +95,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
         for (const e of batch) {
           const res = await scorer.score(codes.decode(e.value.arch));
           timings.add(res.timings);
-          accs.push(res.metrics.top1!);
+          accs.push(scoreKind === 'top1' ? res.metrics.top1! : Math.exp(-res.metrics.nll!));
         }
         return accs;
       },
@@ -108,7 +119,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
     const report = {
       out: outPath, scored: summary.scoredThisRun, resumed: summary.resumed, total: entries.length,
       seconds_per_subnet: { total: s.total, set: s.set, calibrate: s.calib, validate: s.val },
-      val_samples: scorer.valSamples, calib_samples: scorer.calibSamples,
+      val_samples: scorer.valSamples, calib_samples: scorer.calibSamples, score: scoreKind,
     };
     stdout.write(
       `scored ${summary.scoredThisRun} (resumed ${summary.resumed}) of ${entries.length} -> ${outPath}; ` +
