@@ -56,8 +56,9 @@ async function overhead(): Promise<Record<string, unknown>> {
   return {
     command: `npx tsx bench/train_overhead.ts --backend wasm --iters ${iters} --rounds ${rounds} --config ${config}`,
     network: `max subnet of ${config} (ImageClassifier), batch 64, MNIST`,
-    runner_img_per_s: num(/runner ([\d.]+) img\/s, hand/, ran.stdout, 'runner img/s'),
-    hand_written_img_per_s: num(/hand-written loop ([\d.]+) img\/s/, ran.stdout, 'hand-written img/s'),
+    // The summary line (medians), not the per-round lines printed before it.
+    runner_img_per_s: num(/^runner ([\d.]+) img\/s, hand-written loop/m, ran.stdout, 'runner img/s'),
+    hand_written_img_per_s: num(/^runner [\d.]+ img\/s, hand-written loop ([\d.]+) img\/s/m, ran.stdout, 'hand-written img/s'),
     ratio: num(/, ratio ([\d.]+)/, ran.stdout, 'ratio'),
   };
 }
