@@ -103,8 +103,12 @@ async function benchAlgorithm(name: AlgoName, epochs: number, maxIters: number |
   if (scored.rc !== 0) fail(`[${name}] scoring failed (exit ${scored.rc}); see ${log}. Run again to continue.`);
   const report = scored.stdout.split('\n').find((l) => l.startsWith('{'));
   const parsed = report ? (JSON.parse(report) as { scored: number; seconds_per_subnet: { total: number } }) : undefined;
-  // A resumed, already complete scoring has no timing of its own; the earlier figure is kept.
-  const perSubnet = parsed && parsed.scored > 0 ? parsed.seconds_per_subnet.total : undefined;
+  // A resumed, already complete scoring has no timing of its own: the figure of the run that scored
+  // is kept next to its predictions (not in ranking.json, which other invocations rewrite).
+  const timingPath = `${pred}.timing.json`;
+  let perSubnet = parsed && parsed.scored > 0 ? parsed.seconds_per_subnet.total : undefined;
+  if (perSubnet !== undefined) writeFileAtomic(timingPath, `${JSON.stringify({ seconds_per_subnet: perSubnet })}\n`);
+  else if (existsSync(timingPath)) perSubnet = (JSON.parse(readFileSync(timingPath, 'utf8')) as { seconds_per_subnet: number }).seconds_per_subnet;
 
   const plot = relative(ROOT, join(plotDir, `ranking_${name}_e${epochs}${scoreSuffix(score)}.svg`));
   const compared = await run(['tools/analysis/rank_consistency.ts', pred, gtFile, '--json', '--plot', plot,
@@ -180,7 +184,7 @@ async function main(): Promise<void> {
     const trained = existsSync(join(workDirOf(name, epochs, maxIters), 'final_metrics.json'));
     if ((!selected || values['skip-train']) && !trained) continue;
     const key = `${name}_e${epochs}${scoreSuffix(score)}`;
-    runs[key] = { ...(runs[key] as object | undefined), ...(await benchAlgorithm(name, epochs, maxIters, values['skip-train']! || !selected, archsFile, gtSnapshot, plotDir, score)) };
+    runs[key] = { ...(await benchAlgorithm(name, epochs, maxIters, values['skip-train']! || !selected, archsFile, gtSnapshot, plotDir, score)) };
   }
   // The headline entries all come from one epochs budget (this invocation's), run now or earlier.
   for (const name of Object.keys(ALGORITHMS)) result[name] = runs[`${name}_e${epochs}${scoreSuffix(score)}`] ?? null;
