@@ -155,7 +155,6 @@ async function main(): Promise<void> {
   const maxIters = values['max-iters'] === undefined ? undefined : Number(values['max-iters']);
   const resultPath = values.out === undefined ? RESULT : resolve(values.out);
   if (maxIters !== undefined && values.out === undefined) fail('--max-iters is a smoke test: give --out too, so bench/results/ranking.json is not overwritten.');
-  const previous = existsSync(resultPath) ? (JSON.parse(readFileSync(resultPath, 'utf8')) as Record<string, unknown>) : {};
   const result: Record<string, unknown> = {
     gt_ceiling_kendall: kendallTauB(seed0, seed1),
     gt_ceiling_kendall_ci: bootstrapKendall(seed0, seed1, { samples: BOOTSTRAP_RESAMPLES }),
@@ -163,7 +162,7 @@ async function main(): Promise<void> {
     params_proxy: proxy(gt.map((e) => subnets.get(e.key)!.params as number), acc),
     ...Object.fromEntries(Object.keys(ALGORITHMS).map((name) => [name, null])),
   };
-  const runs = { ...((previous.runs as Record<string, unknown> | undefined) ?? {}) };
+  const runs: Record<string, unknown> = {};
   const plotDir = maxIters === undefined ? join(ROOT, 'docs', 'img') : dirname(resultPath);
   mkdirSync(plotDir, { recursive: true });
   const macs = gt.map((e) => subnets.get(e.key)!.macs as number);
@@ -186,9 +185,13 @@ async function main(): Promise<void> {
     const key = `${name}_e${epochs}${scoreSuffix(score)}`;
     runs[key] = { ...(await benchAlgorithm(name, epochs, maxIters, values['skip-train']! || !selected, archsFile, gtSnapshot, plotDir, score)) };
   }
+  // Runs of other budgets come from the file as it is now (read at the end, so that another
+  // invocation that finished meanwhile is kept); this invocation's runs replace theirs.
+  const previous = existsSync(resultPath) ? (JSON.parse(readFileSync(resultPath, 'utf8')) as { runs?: Record<string, unknown> }) : {};
+  const allRuns = { ...(previous.runs ?? {}), ...runs };
   // The headline entries all come from one epochs budget (this invocation's), run now or earlier.
-  for (const name of Object.keys(ALGORITHMS)) result[name] = runs[`${name}_e${epochs}${scoreSuffix(score)}`] ?? null;
-  result.runs = runs;
+  for (const name of Object.keys(ALGORITHMS)) result[name] = allRuns[`${name}_e${epochs}${scoreSuffix(score)}`] ?? null;
+  result.runs = allRuns;
   result.meta = {
     date: new Date().toISOString(),
     gt_subnets: gt.length,
