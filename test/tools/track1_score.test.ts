@@ -12,12 +12,18 @@ beforeAll(async () => {
 
 const official = JSON.parse(readFileSync('data/track1/CVPR_2022_NAS_Track1_test.json', 'utf8')) as Record<string, { arch: string; acc: number }>;
 
+/** The tiny Track-1 fixture and an archs file with the first `count` official codes. */
+function fixtureWithArchs(count: number) {
+  const fx = writeTinyFixture('track1');
+  const keys = Object.keys(official).slice(0, count);
+  const archs = join(fx.dir, 'archs.json');
+  writeFileSync(archs, JSON.stringify(Object.fromEntries(keys.map((k) => [k, official[k]]))));
+  return { fx, keys, archs };
+}
+
 describe('tools/track1/score.ts', () => {
   it('fills acc for a shard keeping keys and order, equals tools/test.ts --arch, and resumes as a no-op', async () => {
-    const fx = writeTinyFixture('track1');
-    const keys = Object.keys(official).slice(0, 6);
-    const archs = join(fx.dir, 'archs.json');
-    writeFileSync(archs, JSON.stringify(Object.fromEntries(keys.map((k) => [k, official[k]]))));
+    const { fx, keys, archs } = fixtureWithArchs(6);
     const out = join(fx.dir, 'scored_0.json');
     const common = [fx.config, fx.checkpoint, '--calib-samples', '16', '--val-samples', '16', '--backend', 'cpu'];
     const o1 = sink();
@@ -44,10 +50,7 @@ describe('tools/track1/score.ts', () => {
   });
 
   it('--score likelihood writes exp(-mean validation cross-entropy) with its own progress file', async () => {
-    const fx = writeTinyFixture('track1');
-    const keys = Object.keys(official).slice(0, 3);
-    const archs = join(fx.dir, 'archs.json');
-    writeFileSync(archs, JSON.stringify(Object.fromEntries(keys.map((k) => [k, official[k]]))));
+    const { fx, archs } = fixtureWithArchs(3);
     const out = join(fx.dir, 'scored.json');
     const common = [fx.config, fx.checkpoint, '--calib-samples', '16', '--val-samples', '16', '--backend', 'cpu', '--archs', archs, '--out', out];
     expect(await scoreMain([...common, '--score', 'likelihood'], sink())).toBe(0);
@@ -56,6 +59,8 @@ describe('tools/track1/score.ts', () => {
       expect(v.acc).toBeGreaterThan(0);
       expect(v.acc).toBeLessThan(1);
     }
+    // A likelihood is continuous: not a top-1 fraction of the 16 validation images.
+    expect(Object.values(scored).some((v) => Math.abs(v.acc * 16 - Math.round(v.acc * 16)) > 1e-6)).toBe(true);
     expect(existsSync(`${out}.likelihood.progress.jsonl`)).toBe(true);
     expect(existsSync(`${out}.progress.jsonl`)).toBe(false);
     await expect(scoreMain([...common, '--score', 'loss'], sink())).rejects.toThrow(/--score must be 'top1'.*got 'loss'/);
