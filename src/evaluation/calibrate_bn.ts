@@ -23,18 +23,18 @@ export class CalibrationError extends UserError {
 /**
  * Re-calibrate the batch-norm statistics of the model's active subnet (mmrazor's Calib-BN): the
  * running mean and variance of every BN layer the subnet runs through are reset and recomputed as
- * the plain average, over all calibration batches, of each batch's mean and variance (train-mode
- * forward with cumulative momentum, no gradients). Every batch weighs the same; a shorter last
- * batch counts as a whole one.
+ * the average over the calibration batches of each batch's mean and variance, weighted by the
+ * batch's sample count (train-mode forward, no gradients), so a short last batch counts for its
+ * samples only. mmrazor (CalibrateBNMixin) and OFA (set_running_statistics) weight the same way.
  *
- * Variance: each batch contributes its unbiased variance (PyTorch's running_var convention with
- * momentum=None, the same as the training updates), i.e. the biased one times m/(m-1) with
- * m = N*H*W; mmrazor's hook averages biased ones. The two differ by a relative 1/(m-1), 8e-5 for a
- * batch of 256 at 7x7.
+ * Variance: each batch contributes its unbiased variance (m/(m-1) times the biased one, m = N*H*W),
+ * as mmrazor's hook does (`var(unbiased=True)`) and as the training updates do; OFA averages biased
+ * ones (mean squared deviation). The two differ by a relative 1/(m-1), 8e-5 for 256 images at 7x7.
  *
  * Entries beyond the active width and layers the subnet skips keep their previous statistics, so
  * calibrating one subnet never disturbs another. The layers' momentum, counters and the model's
- * train/eval mode are restored. Reads batches until `numSamples` (whole batches) or the end.
+ * train/eval mode are restored. Reads exactly `numSamples` samples (the last batch cut to fit, as
+ * mmrazor does) or the whole source if it has fewer.
  */
 export async function calibrateBatchNorm(
   model: ForwardModule,
@@ -52,21 +52,24 @@ export async function calibrateBatchNorm(
   let numBatches = 0;
   let seen = 0;
   try {
-    for (const bn of layers) {
-      bn.momentum = null;
-      bn.resetRunningStats();
-    }
+    for (const bn of layers) bn.resetRunningStats();
     model.train();
     for await (const item of iterateBatches(source, numSamples)) {
       try {
+        const images = item.batch.images;
+        const n = Math.min(images.shape[0], numSamples - seen);
+        if (n <= 0) continue;
+        seen += n;
+        // A BN layer blends a batch in with weight `momentum`; n / seen makes the running value the
+        // sample-weighted average of all batches so far (the first batch, weight 1, replaces the reset).
+        for (const bn of layers) bn.momentum = n / seen;
         tf.tidy(() => {
-          model.forward(item.batch.images);
+          model.forward(n < images.shape[0] ? tf.slice(images, 0, n) : images);
         });
       } finally {
         releaseBatch(item);
       }
       numBatches++;
-      seen += item.batch.labels.shape[0];
     }
     if (numBatches === 0) throw new CalibrationError('calibrateBatchNorm: the calibration source yielded no batch.');
   } catch (e) {

@@ -36,16 +36,8 @@ class TinyNet extends Module {
   }
 }
 
-/** Per-channel mean and unbiased variance of NHWC data given as [sample][pixel][channel]. */
-function handStats(batch: number[][][]): { mean: number[]; variance: number[] } {
-  const c = batch[0]![0]!.length;
-  const values = Array.from({ length: c }, (_, ch) => batch.flatMap((s) => s.map((p) => p[ch]!)));
-  const mean = values.map((v) => v.reduce((a, b) => a + b, 0) / v.length);
-  const variance = values.map((v, ch) => v.reduce((a, b) => a + (b - mean[ch]!) ** 2, 0) / (v.length - 1));
-  return { mean, variance };
-}
-
-// Three batches of 2x1x2 images with 2 channels; the last batch has one sample (weighs as much).
+// Three batches of 2x1x2 images with 2 channels; the last batch has one sample, so it must weigh
+// half as much as each of the others (mmrazor and OFA average batch statistics by sample count).
 const raw: number[][][][] = [
   [[[1, 10], [3, 14]], [[2, 11], [6, 9]]],
   [[[0, 20], [4, 12]], [[8, 13], [5, 15]]],
@@ -55,7 +47,13 @@ const batches = (): Batch[] =>
   raw.map((b) => ({ images: tf.tensor4d(b.flat(2), [b.length, 1, 2, 2]), labels: tf.zeros([b.length], 'int32') as tf.Tensor1D }));
 
 describe('calibrateBatchNorm', () => {
-  it('sets running stats to the average of per-batch mean and unbiased variance (hand-computed)', async () => {
+  it('sets running stats to the sample-weighted average of per-batch mean and unbiased variance (by hand)', async () => {
+    // By hand, per channel (values over N*H*W = 4, 4, 2 entries):
+    //   batch 1: ch0 1,3,2,6  mean 3     var 14/3     ch1 10,14,11,9  mean 11  var 14/3
+    //   batch 2: ch0 0,4,8,5  mean 4.25  var 32.75/3  ch1 20,12,13,15 mean 15  var 38/3
+    //   batch 3: ch0 7,-1     mean 3     var 32       ch1 30,2        mean 16  var 392
+    // weights 2/5, 2/5, 1/5: mean (3.5, 13.6), var (379/30, 1280/15). Equal batch weights would give
+    // mean ch0 = (3 + 4.25 + 3) / 3 = 3.4167.
     const net = new TinyNet();
     net.bn1.runningMean!.assign(tf.tensor1d([100, 100]));
     net.eval();
@@ -64,13 +62,22 @@ describe('calibrateBatchNorm', () => {
     const summary = await calibrateBatchNorm(net, data);
     expect(tf.memory().numTensors).toBe(before);
     expect(summary).toEqual({ numSamples: 5, numBatches: 3, calibratedLayers: 3 });
-    const per = raw.map(handStats);
-    const avg = (f: (s: { mean: number[]; variance: number[] }) => number[]) =>
-      [0, 1].map((ch) => per.reduce((a, s) => a + f(s)[ch]!, 0) / per.length);
-    expect(Array.from(net.bn1.runningMean!.dataSync())).toEqual(avg((s) => s.mean).map((v) => expect.closeTo(v, 4)));
-    expect(Array.from(net.bn1.runningVar!.dataSync())).toEqual(avg((s) => s.variance).map((v) => expect.closeTo(v, 3)));
+    expect(Array.from(net.bn1.runningMean!.dataSync())).toEqual([expect.closeTo(3.5, 5), expect.closeTo(13.6, 5)]);
+    expect(Array.from(net.bn1.runningVar!.dataSync())).toEqual([expect.closeTo(379 / 30, 4), expect.closeTo(1280 / 15, 4)]);
     expect(net.training).toBe(false);
     expect(net.bn1.momentum).toBe(0.1);
+    expect(net.bn1.numBatchesTracked).toBe(0);
+    tf.dispose(data.flatMap((b) => [b.images, b.labels]));
+  });
+
+  it('reads exactly numSamples samples, cutting the last batch (mmrazor)', async () => {
+    // 3 samples: batch 1 whole, then the first sample of batch 2 (ch0 0,4: mean 2, var 8; ch1 20,12: mean 16, var 32).
+    const net = new TinyNet();
+    const data = batches();
+    const summary = await calibrateBatchNorm(net, data, 3);
+    expect(summary).toEqual({ numSamples: 3, numBatches: 2, calibratedLayers: 3 });
+    expect(Array.from(net.bn1.runningMean!.dataSync())).toEqual([expect.closeTo((2 * 3 + 2) / 3, 5), expect.closeTo((2 * 11 + 16) / 3, 5)]);
+    expect(Array.from(net.bn1.runningVar!.dataSync())).toEqual([expect.closeTo((28 / 3 + 8) / 3, 4), expect.closeTo((28 / 3 + 32) / 3, 4)]);
     tf.dispose(data.flatMap((b) => [b.images, b.labels]));
   });
 
