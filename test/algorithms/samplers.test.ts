@@ -1,3 +1,4 @@
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/services/rng.js';
 import { SAMPLERS } from '../../src/registry/registries.js';
@@ -5,10 +6,12 @@ import {
   ChannelWarmupSampler,
   SamplingConstraintError,
   SamplerConfigError,
+  CHANNEL_WARMUP_SAMPLER_SCHEMA,
   UniformSampler,
-  allowedCount,
+  linearAllowedCount,
   type SubnetSampler,
 } from '../../src/algorithms/samplers/index.js';
+import { MutableValue } from '../../src/mutables/mutable_value.js';
 import { TinySupernet } from './tiny_supernet.js';
 
 const ctx = (epoch: number, rng = new Rng(5)) => ({ epoch, rng });
@@ -36,14 +39,72 @@ describe('UniformSampler', () => {
 });
 
 describe('ChannelWarmupSampler', () => {
-  it('grows the allowed count from 1 to all over warmup_epochs (SPOS-MXNet schedule)', () => {
+  // SPOS-MXNet's channel scales and its published schedule with epoch_start_cs = 60 (README.md:119-128,
+  // 1-based epochs), continued by its epoch_delay_late table (oneshot_nas_network.py:207-215): delay
+  // 7 for 13-17 epochs after the start (9 scales), 8 for 18-23 (all 10), then all.
+  const SCALES = [0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4, 1.6, 1.8, 2.0];
+  const README: [number, number, number[]][] = [
+    [1, 60, [2.0]],
+    [61, 61, [1.8, 2.0]],
+    [62, 62, [1.6, 1.8, 2.0]],
+    [63, 63, [1.4, 1.6, 1.8, 2.0]],
+    [64, 64, [1.2, 1.4, 1.6, 1.8, 2.0]],
+    [65, 66, [1.0, 1.2, 1.4, 1.6, 1.8, 2.0]],
+    [67, 69, [0.8, 1.0, 1.2, 1.4, 1.6, 1.8, 2.0]],
+    [70, 73, [0.6, 0.8, 1.0, 1.2, 1.4, 1.6, 1.8, 2.0]],
+    [74, 78, [0.4, 0.6, 0.8, 1.0, 1.2, 1.4, 1.6, 1.8, 2.0]],
+    [79, 120, SCALES],
+  ];
+
+  it("schedule spos_mxnet follows SPOS-MXNet's published stages epoch by epoch", () => {
+    const s = new ChannelWarmupSampler({ schedule: 'spos_mxnet', start_epoch: 60 });
+    const scales = new MutableValue({ alias: 'stage1.block1.channels', choices: SCALES });
+    for (const [first, last, allowed] of README) {
+      for (let epoch1 = first; epoch1 <= last; epoch1++) {
+        const got = s.allowedChoices(scales, epoch1 - 1).sort((a, b) => a - b);
+        expect(got, `epoch ${epoch1}`).toEqual(allowed);
+      }
+    }
+  });
+
+  it('schedule spos_mxnet draws only the allowed widths', () => {
+    // Track-1's 7 ratios: the two widest at the start epoch, all 7 six epochs later (delay 5).
+    const net = new TinySupernet({ widths: [2, 3, 4, 5, 6, 7, 8], depths: [1, 2] });
+    const s = new ChannelWarmupSampler({ schedule: 'spos_mxnet', start_epoch: 3, alias_pattern: 'channels$' });
+    const seenAt = (epoch: number) => {
+      const seen = new Set<number>();
+      const c = ctx(epoch);
+      for (let i = 0; i < 200; i++) seen.add(s.sample(net, c)['hidden.out_channels']!);
+      return [...seen].sort((a, b) => a - b);
+    };
+    expect(seenAt(2)).toEqual([8]);
+    expect(seenAt(3)).toEqual([7, 8]);
+    expect(seenAt(4)).toEqual([6, 7, 8]);
+    expect(seenAt(7)).toEqual([3, 4, 5, 6, 7, 8]); // 4 epochs in: delay 4, the widest 6
+    expect(seenAt(8)).toEqual([3, 4, 5, 6, 7, 8]);
+    expect(seenAt(9)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    net.dispose();
+  });
+
+  it('the linear schedule grows the allowed count from 1 to all over warmup_epochs (tfrazor rule)', () => {
     // 7 choices over 6 epochs: one more choice per epoch.
-    expect([0, 1, 2, 3, 4, 5, 6, 7].map((e) => allowedCount(7, e, 6))).toEqual([1, 2, 3, 4, 5, 6, 7, 7]);
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((e) => linearAllowedCount(7, e, 6))).toEqual([1, 2, 3, 4, 5, 6, 7, 7]);
     // 7 choices over 3 epochs: floor(6 * e / 3) + 1.
-    expect([0, 1, 2, 3].map((e) => allowedCount(7, e, 3))).toEqual([1, 3, 5, 7]);
+    expect([0, 1, 2, 3].map((e) => linearAllowedCount(7, e, 3))).toEqual([1, 3, 5, 7]);
     // With a start epoch: widest only before and at the start.
-    expect([0, 4, 5, 6, 7].map((e) => allowedCount(3, e, 2, 5))).toEqual([1, 1, 1, 2, 3]);
-    expect(allowedCount(4, 0, 0)).toBe(4);
+    expect([0, 4, 5, 6, 7].map((e) => linearAllowedCount(3, e, 2, 5))).toEqual([1, 1, 1, 2, 3]);
+    expect(linearAllowedCount(4, 0, 0)).toBe(4);
+  });
+
+  it('warmup_epochs is required by the linear schedule and refused by spos_mxnet (schema and constructor)', () => {
+    const validate = new Ajv({ useDefaults: true, strict: false }).compile(CHANNEL_WARMUP_SAMPLER_SCHEMA);
+    expect(validate({ warmup_epochs: 2 })).toBe(true);
+    expect(validate({ schedule: 'spos_mxnet', start_epoch: 1 })).toBe(true);
+    expect(validate({})).toBe(false);
+    expect(validate({ schedule: 'spos_mxnet', warmup_epochs: 2 })).toBe(false);
+    expect(validate({ schedule: 'cosine', warmup_epochs: 2 })).toBe(false);
+    expect(() => new ChannelWarmupSampler({})).toThrow(/schedule linear needs warmup_epochs/);
+    expect(() => new ChannelWarmupSampler({ schedule: 'spos_mxnet', warmup_epochs: 2 })).toThrow(/remove warmup_epochs \(2\)/);
   });
 
   it('restricts widths (widest first) but not depths, and min follows the allowed set', () => {

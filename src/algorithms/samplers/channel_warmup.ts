@@ -4,8 +4,13 @@ import { SAMPLERS } from '../../registry/registries.js';
 import { BaseSampler, SAMPLER_BASE_PROPERTIES, SamplerConfigError, type SamplerConfig } from './base.js';
 import type { SamplerContext } from './types.js';
 
+/** How the allowed width choices grow: tfrazor's linear rule, or SPOS-MXNet's table. */
+export type WarmupSchedule = 'linear' | 'spos_mxnet';
+
 export interface ChannelWarmupSamplerConfig extends SamplerConfig {
-  warmup_epochs: number;
+  schedule?: WarmupSchedule;
+  /** Length of the linear warm-up (schedule linear only). */
+  warmup_epochs?: number;
   start_epoch?: number;
   alias_pattern?: string;
 }
@@ -13,10 +18,10 @@ export interface ChannelWarmupSamplerConfig extends SamplerConfig {
 export const DEFAULT_WARMUP_ALIAS_PATTERN = 'channels$';
 
 /**
- * Number of a mutable's choices allowed at `epoch`, widest first: one (the widest) before and at
- * the start of the warm-up, growing linearly to all `n` by `start + warmupEpochs`.
+ * The linear rule (tfrazor's own): one choice (the widest) before and at `startEpoch`, growing
+ * linearly to all `n` by `startEpoch + warmupEpochs`.
  */
-export function allowedCount(n: number, epoch: number, warmupEpochs: number, startEpoch = 0): number {
+export function linearAllowedCount(n: number, epoch: number, warmupEpochs: number, startEpoch = 0): number {
   const e = epoch - startEpoch;
   if (warmupEpochs <= 0 || e >= warmupEpochs) return n;
   if (e <= 0) return 1;
@@ -24,11 +29,32 @@ export function allowedCount(n: number, epoch: number, warmupEpochs: number, sta
 }
 
 /**
- * SPOS-MXNet's channel selection warm-up: width choices start at the widest and the allowed set
- * grows to all choices over `warmup_epochs` (after `start_epoch` epochs of widest-only training).
- * Mutables whose alias does not match `alias_pattern` (depths, by default) sample all choices.
+ * SPOS-MXNet's `epoch_delay_late` (oneshot_nas_network.py:207-215): for epoch e after the start of
+ * channel selection, the delay d = table[e] (e itself after the table), and the allowed scales are
+ * the widest d + 2. Its stages last 1, 1, 1, 1, 2, 3, 4, 5 and 6 epochs.
+ */
+export const SPOS_MXNET_EPOCH_DELAY: readonly number[] = [0, 1, 2, 3, 4, 4, 5, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7, 7, 8, 8, 8, 8, 8, 8];
+
+/**
+ * SPOS-MXNet's channel selection warm-up: only the widest choice before `startEpoch` (its
+ * `epoch_start_cs`), the two widest at it, then widest-first growth by SPOS_MXNET_EPOCH_DELAY
+ * (`channel_scale_start = n - delay - 2`, oneshot_nas_network.py:247), all `n` in the end.
+ */
+export function sposMxnetAllowedCount(n: number, epoch: number, startEpoch = 0): number {
+  const e = epoch - startEpoch;
+  if (e < 0) return 1;
+  const delay = e < SPOS_MXNET_EPOCH_DELAY.length ? SPOS_MXNET_EPOCH_DELAY[e]! : e;
+  return Math.min(n, delay + 2);
+}
+
+/**
+ * Channel warm-up: width choices start at the widest and the allowed set grows widest-first to all
+ * choices, by the linear rule over `warmup_epochs` or by SPOS-MXNet's table (`schedule`), after
+ * `start_epoch` epochs of widest-only training. Mutables whose alias does not match
+ * `alias_pattern` (depths, by default) sample all choices.
  */
 export class ChannelWarmupSampler extends BaseSampler {
+  readonly schedule: WarmupSchedule;
   readonly warmupEpochs: number;
   readonly startEpoch: number;
   private readonly pattern: RegExp;
@@ -37,7 +63,14 @@ export class ChannelWarmupSampler extends BaseSampler {
 
   constructor(cfg: ChannelWarmupSamplerConfig) {
     super(cfg);
-    this.warmupEpochs = cfg.warmup_epochs;
+    this.schedule = cfg.schedule ?? 'linear';
+    if (this.schedule === 'linear' && cfg.warmup_epochs === undefined) {
+      throw new SamplerConfigError('ChannelWarmupSampler: schedule linear needs warmup_epochs (the epochs over which all width choices become allowed).');
+    }
+    if (this.schedule === 'spos_mxnet' && cfg.warmup_epochs !== undefined) {
+      throw new SamplerConfigError(`ChannelWarmupSampler: schedule spos_mxnet takes its stage lengths from SPOS-MXNet's table; remove warmup_epochs (${cfg.warmup_epochs}).`);
+    }
+    this.warmupEpochs = cfg.warmup_epochs ?? 0;
     this.startEpoch = cfg.start_epoch ?? 0;
     const pattern = cfg.alias_pattern ?? DEFAULT_WARMUP_ALIAS_PATTERN;
     try {
@@ -57,7 +90,14 @@ export class ChannelWarmupSampler extends BaseSampler {
     if (m.isFixed) return [m.currentChoice];
     if (!this.isWarmedUp(m)) return [...m.choices];
     const widestFirst = [...m.choices].sort((a, b) => b - a);
-    return widestFirst.slice(0, allowedCount(widestFirst.length, epoch, this.warmupEpochs, this.startEpoch));
+    return widestFirst.slice(0, this.allowedCount(widestFirst.length, epoch));
+  }
+
+  /** Number of a warmed-up mutable's `n` choices allowed at an epoch (widest first). */
+  allowedCount(n: number, epoch: number): number {
+    return this.schedule === 'spos_mxnet'
+      ? sposMxnetAllowedCount(n, epoch, this.startEpoch)
+      : linearAllowedCount(n, epoch, this.warmupEpochs, this.startEpoch);
   }
 
   protected draw(supernet: Supernet, ctx: SamplerContext): SubnetChoices {
@@ -86,12 +126,17 @@ export class ChannelWarmupSampler extends BaseSampler {
 
 export const CHANNEL_WARMUP_SAMPLER_SCHEMA = {
   type: 'object',
-  description: 'Uniform sampling whose width choices grow from the widest to all over warm-up epochs (SPOS-MXNet).',
+  description: 'Uniform sampling whose width choices grow widest-first from the widest to all (linear rule, or SPOS-MXNet\'s table).',
   properties: {
+    schedule: {
+      enum: ['linear', 'spos_mxnet'],
+      default: 'linear',
+      description: "How the allowed width choices grow: 'linear' over warmup_epochs, or 'spos_mxnet' (two widest at start_epoch, then SPOS-MXNet's stage table).",
+    },
     warmup_epochs: {
       type: 'integer',
       minimum: 0,
-      description: 'Epochs over which the allowed width choices grow from the widest to all.',
+      description: 'Epochs over which the linear schedule grows the allowed width choices from the widest to all.',
     },
     start_epoch: {
       type: 'integer',
@@ -101,12 +146,18 @@ export const CHANNEL_WARMUP_SAMPLER_SCHEMA = {
     },
     alias_pattern: {
       type: 'string',
+      'x-regex': true,
       default: DEFAULT_WARMUP_ALIAS_PATTERN,
       description: "Regular expression of the mutable aliases the warm-up restricts ('.' for all, depths too).",
     },
     ...SAMPLER_BASE_PROPERTIES,
   },
-  required: ['warmup_epochs'],
+  if: { properties: { schedule: { const: 'spos_mxnet' } }, required: ['schedule'] },
+  then: {
+    description: "schedule spos_mxnet takes its stage lengths from SPOS-MXNet's table, so warmup_epochs must not be set",
+    not: { required: ['warmup_epochs'] },
+  },
+  else: { required: ['warmup_epochs'] },
   additionalProperties: false,
 };
 
