@@ -13,10 +13,80 @@ import {
 } from '../../src/algorithms/samplers/index.js';
 import { MutableValue } from '../../src/mutables/mutable_value.js';
 import { TinySupernet } from './tiny_supernet.js';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import '../../src/models/index.js';
+import { buildContext } from '../../src/models/ops/build_context.js';
+import type { Supernet } from '../../src/models/types.js';
+import { MODELS } from '../../src/registry/registries.js';
+import type { SubnetChoices } from '../../src/mutables/types.js';
 
 const ctx = (epoch: number, rng = new Rng(5)) => ({ epoch, rng });
 
+/** Pearson's chi-square statistic of observed counts against equal expected counts. */
+function chiSquare(counts: number[]): number {
+  const total = counts.reduce((a, b) => a + b, 0);
+  const expected = total / counts.length;
+  return counts.reduce((a, c) => a + (c - expected) ** 2 / expected, 0);
+}
+
+function jointCounts(draw: () => SubnetChoices, cells: string[], n: number): number[] {
+  const counts = new Map(cells.map((c) => [c, 0]));
+  for (let i = 0; i < n; i++) {
+    const key = JSON.stringify(draw());
+    expect(counts.has(key), key).toBe(true);
+    counts.set(key, counts.get(key)! + 1);
+  }
+  return [...counts.values()];
+}
+
+// Uniformity is tested with a seeded chi-square test whose threshold is the 0.999 quantile of the
+// chi-square distribution (scipy.stats.chi2.isf): a uniform sampler fails it for one seed in 1000,
+// and a sampler that returns the max subnet 5% of the time (and is uniform otherwise) adds about
+// N * 5 * 0.05^2 = 75 (6 cells, N = 6000) to the statistic, far above the threshold.
+const CHI2_999 = { df2: 13.82, df5: 20.52 };
+
 describe('UniformSampler', () => {
+  it('draws the 6 subnets of a space uniformly (seeded chi-square, p = 0.001)', () => {
+    const net = new TinySupernet({ widths: [2, 3, 4], depths: [1, 2] });
+    const cells = [2, 3, 4].flatMap((w) => [1, 2].map((d) => JSON.stringify({ 'hidden.out_channels': w, depth: d })));
+    const s = new UniformSampler();
+    const c = ctx(0, new Rng(2024));
+    const uniform = chiSquare(jointCounts(() => s.sample(net, c), cells, 6000));
+    expect(uniform).toBeLessThan(CHI2_999.df5);
+    // The same test on a sampler biased towards the max subnet (5% extra) fails: the test has power.
+    const biased = (() => {
+      const r = new Rng(2024);
+      const bc = ctx(0, r);
+      return () => (r.random() < 0.05 ? s.max(net, bc) : s.sample(net, bc));
+    })();
+    expect(chiSquare(jointCounts(biased, cells, 6000))).toBeGreaterThan(2 * CHI2_999.df5);
+    net.dispose();
+  });
+
+  it('draws every choice of each of the 31 Track-1 mutables uniformly (chi-square per mutable, Bonferroni)', () => {
+    const cfg = (parse(readFileSync('configs/_base_/supernets/resnet48_track1.yaml', 'utf8')) as { model: { architecture: { type: string } } }).model.architecture;
+    const net = MODELS.build<Supernet>(cfg, { ctx: buildContext({ allocate: false }) });
+    const mutables = net.mutator.mutables;
+    expect(mutables).toHaveLength(31);
+    const counts = mutables.map((m) => new Map(m.choices.map((ch) => [ch, 0])));
+    const s = new UniformSampler();
+    const c = ctx(0, new Rng(7));
+    const n = 3500;
+    for (let i = 0; i < n; i++) {
+      const draw = s.sample(net, c);
+      mutables.forEach((m, k) => counts[k]!.set(draw[m.alias]!, counts[k]!.get(draw[m.alias]!)! + 1));
+    }
+    // 0.999 quantiles with Bonferroni over the 31 tests (chi2.isf(0.001 / 31, df)): 4 depth choices
+    // (df 3) or 7 ratios (df 6); every stage depth has 4 choices except stage 3 (7).
+    const critical: Record<number, number> = { 3: 23.47, 6: 30.45 };
+    for (const [k, m] of mutables.entries()) {
+      const observed = [...counts[k]!.values()];
+      expect(observed.reduce((a, b) => a + b, 0)).toBe(n);
+      expect(chiSquare(observed), m.alias).toBeLessThan(critical[observed.length - 1]!);
+    }
+  });
+
   it('draws every choice, returns choices without changing the active subnet', () => {
     const net = new TinySupernet({ widths: [2, 3, 4], depths: [1, 2] });
     const s = SAMPLERS.build<SubnetSampler>({ type: 'UniformSampler' });
@@ -105,6 +175,23 @@ describe('ChannelWarmupSampler', () => {
     expect(validate({ schedule: 'cosine', warmup_epochs: 2 })).toBe(false);
     expect(() => new ChannelWarmupSampler({})).toThrow(/schedule linear needs warmup_epochs/);
     expect(() => new ChannelWarmupSampler({ schedule: 'spos_mxnet', warmup_epochs: 2 })).toThrow(/remove warmup_epochs \(2\)/);
+  });
+
+  it('draws uniformly within the allowed widths and over all depths (seeded chi-square, p = 0.001)', () => {
+    const net = new TinySupernet({ widths: [2, 3, 4, 5, 6], depths: [1, 2] });
+    const s = new ChannelWarmupSampler({ warmup_epochs: 4 });
+    const c = ctx(2, new Rng(99)); // epoch 2 of 4: the widest 3 of 5 widths
+    const widths = new Map([[4, 0], [5, 0], [6, 0]]);
+    const depths = new Map([[1, 0], [2, 0]]);
+    for (let i = 0; i < 20000; i++) {
+      const d = s.sample(net, c);
+      widths.set(d['hidden.out_channels']!, widths.get(d['hidden.out_channels']!)! + 1);
+      depths.set(d.depth!, depths.get(d.depth!)! + 1);
+    }
+    expect([...widths.keys()]).toEqual([4, 5, 6]);
+    expect(chiSquare([...widths.values()])).toBeLessThan(CHI2_999.df2);
+    expect(chiSquare([...depths.values()])).toBeLessThan(10.83); // df 1
+    net.dispose();
   });
 
   it('restricts widths (widest first) but not depths, and min follows the allowed set', () => {
