@@ -87,6 +87,52 @@ describe('AdamW', () => {
   });
 });
 
+/** Two parameters; the loss of `onlyA` does not involve b, so b gets no gradient. */
+class TwoParams extends Module {
+  readonly a: tf.Variable;
+  readonly b: tf.Variable;
+  constructor() {
+    super();
+    this.a = this.registerParameter('a', tf.tensor1d([1, -2]));
+    this.b = this.registerParameter('b', tf.tensor1d([0.5, 3]));
+  }
+}
+
+describe('parameters without a gradient (an inactive supernet path)', () => {
+  const optimizers = [
+    { type: 'SGD', lr: 0.1, momentum: 0.9, weight_decay: 0.1 },
+    { type: 'SGD', lr: 0.1, momentum: 0.9, nesterov: true, weight_decay: 0.1 },
+    { type: 'AdamW', lr: 0.1, weight_decay: 0.1 },
+  ];
+  for (const optimizer of optimizers) {
+    it(`are left untouched, slots and step count included (${optimizer.type}${optimizer.nesterov ? ' nesterov' : ''})`, () => {
+      const m = new TwoParams();
+      const ow = new DefaultOptimWrapper({ optimizer }, m);
+      // Step 1 uses both, so b has a momentum buffer (or Adam moments) and a step count.
+      ow.accumulate(() => tf.sum(tf.add(tf.square(m.a), tf.square(m.b))) as Scalar);
+      ow.step();
+      const bAfterFirst = Array.from(m.b.dataSync());
+      const aAfterFirst = Array.from(m.a.dataSync());
+      const stateB = (st: ReturnType<typeof ow.getState>) => ({
+        slots: Object.fromEntries(Object.entries(st.optimizer.slots.b ?? {}).map(([k, v]) => [k, Array.from(v.values)])),
+        steps: st.optimizer.steps.b,
+      });
+      const before = stateB(ow.getState());
+      expect(Object.keys(before.slots).length).toBeGreaterThan(0);
+      // Steps 2 and 3 involve only a: decay, momentum and Adam moments must not move b.
+      for (let s = 0; s < 2; s++) {
+        ow.accumulate(() => tf.sum(tf.square(m.a)) as Scalar);
+        ow.step();
+      }
+      expect(Array.from(m.b.dataSync())).toEqual(bAfterFirst);
+      expect(stateB(ow.getState())).toEqual(before);
+      expect(Array.from(m.a.dataSync())).not.toEqual(aAfterFirst);
+      ow.dispose();
+      m.dispose();
+    });
+  }
+});
+
 describe('OptimWrapper', () => {
   it('exempts norm parameters and biases from weight decay with zero multipliers', () => {
     const net = new TinyNet();
