@@ -7,6 +7,8 @@ import { UniformSampler } from '../../src/algorithms/samplers/index.js';
 import { CrossEntropyLoss, KLDivergence } from '../../src/engine/losses.js';
 import { Rng } from '../../src/services/rng.js';
 import { RecordingOptimWrapper, TinySupernet, context, tinyBatch } from './tiny_supernet.js';
+import type { ResNetSupernet } from '../../src/models/resnet_supernet.js';
+import { BN_SUPERNET, bnBatch, bnStats, maxAbsDiff, randomiseRunningStats, twinOf } from './bn_supernet.js';
 
 function build(numRandom = 2): { algo: BigNAS; net: TinySupernet } {
   const algo = new BigNAS({
@@ -134,5 +136,67 @@ describe('BigNAS sandwich step', () => {
     tf.dispose([batch.images, batch.labels]);
     a.dispose();
     b.dispose();
+  });
+});
+
+describe('BigNAS on a supernet with batch norm', () => {
+  it('runs every path in train mode: batch statistics in each forward, one running-stat blend per path', () => {
+    const algo = new BigNAS({
+      architecture: BN_SUPERNET,
+      loss: { type: 'CrossEntropyLoss' },
+      distill_loss: { type: 'KLDivergence', temperature: 1 },
+      num_random_samples: 2,
+    });
+    const net = algo.architecture as ResNetSupernet;
+    randomiseRunningStats(net, 11);
+    const twin = twinOf(net); // replays the step by hand
+    const evalTwin = twinOf(net); // what forwards with the running statistics would give
+    const optim = new RecordingOptimWrapper(algo, net);
+    const batch = bnBatch();
+    const out = algo.trainStep(batch, context(optim, new Rng(7)));
+    const paths = optim.calls.map((c) => c.choices);
+    expect(paths).toHaveLength(4);
+    expect(paths[0]).toEqual(net.mutator.setMax());
+
+    // Reference: the max path on the labels, then min and random paths against its logits, each
+    // one train-mode forward of the twin, in the order the algorithm took them.
+    const ce = new CrossEntropyLoss();
+    const kd = new KLDivergence({ temperature: 1 });
+    const value = (t: Tensor) => t.dataSync()[0]!;
+    twin.train();
+    twin.mutator.set(paths[0]!);
+    const teacher = twin.forward(batch.images);
+    const lossMax = value(ce.forward(teacher, batch.labels));
+    const distilled = paths.slice(1).map((p) => {
+      twin.mutator.set(p);
+      return value(kd.forward(twin.forward(batch.images), teacher));
+    });
+    expect(out.loss_max).toBeCloseTo(lossMax, 5);
+    expect(out.loss_min).toBeCloseTo(distilled[0]!, 5);
+    expect(out.loss_random).toBeCloseTo((distilled[1]! + distilled[2]!) / 2, 5);
+    // With the running statistics (eval mode) the max loss would differ: the check can tell them apart.
+    evalTwin.eval();
+    evalTwin.mutator.set(paths[0]!);
+    expect(Math.abs(value(ce.forward(evalTwin.forward(batch.images), batch.labels)) - out.loss_max!)).toBeGreaterThan(1e-2);
+
+    // Running statistics after the step: as after those four train-mode forwards, entry by entry.
+    const got = bnStats(net);
+    const want = bnStats(twin);
+    expect(Object.keys(got)).toEqual(Object.keys(want));
+    for (const name of Object.keys(want)) {
+      expect(got[name]!.tracked, name).toBe(want[name]!.tracked);
+      expect(maxAbsDiff(got[name]!.mean, want[name]!.mean), name).toBeLessThan(1e-5);
+      expect(maxAbsDiff(got[name]!.variance, want[name]!.variance), name).toBeLessThan(1e-5);
+    }
+    // Counted from the paths alone: every path runs the stem; stage 1's second block only the deep ones.
+    const deep = paths.filter((p) => p['stage1.depth'] === 2).length;
+    expect(deep).toBeGreaterThan(0);
+    expect(deep).toBeLessThan(4); // the min path has depth 1
+    expect(got['stem.bn']!.tracked).toBe(4);
+    expect(got['stage1.1.conv1.bn']!.tracked).toBe(deep);
+    tf.dispose([batch.images, batch.labels]);
+    twin.dispose();
+    evalTwin.dispose();
+    algo.dispose();
   });
 });

@@ -10,9 +10,12 @@ import { encodeCheckpoint, type TensorData } from '../../src/engine/checkpoint.j
 import { Distill } from '../../src/algorithms/distill.js';
 import { AlgorithmConfigError } from '../../src/algorithms/errors.js';
 import { RecordingOptimWrapper, TinySupernet, context, tinyBatch } from './tiny_supernet.js';
+import type { Module } from '../../src/models/module.js';
+import { ResNetSupernet } from '../../src/models/resnet_supernet.js';
+import { BN_SUPERNET, bnBatch, bnStats, maxAbsDiff, randomiseRunningStats, twinOf } from './bn_supernet.js';
 
 /** A checkpoint as tools/train.ts writes it: algorithm weights under `architecture.` plus optimizer slots. */
-function writeTeacherCheckpoint(path: string, net: TinySupernet): void {
+function writeTeacherCheckpoint(path: string, net: Module): void {
   const tensors: Record<string, TensorData> = {};
   for (const [name, v] of Object.entries(net.stateDict())) {
     const data: TensorData = { dtype: 'float32', shape: v.shape, values: v.dataSync() as Float32Array };
@@ -104,6 +107,69 @@ describe('Distill', () => {
 
   it('teacher and student must predict the same classes', () => {
     expect(() => new Distill({ architecture: { type: 'test/TinySupernet', classes: 3 }, teacher: { architecture: { type: 'test/TinySupernet', classes: 5 } } })).toThrow(/5 classes but the student 3/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('Distill with batch norm', () => {
+  it('teacher: eval mode, running statistics untouched; student: train mode, one running-stat blend per step', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfrazor-kd-bn-'));
+    const ckpt = join(dir, 'teacher.ckpt');
+    const trained = new ResNetSupernet({ ...BN_SUPERNET, init_seed: 9 });
+    randomiseRunningStats(trained, 21); // a trained teacher's statistics, far from the reset ones
+    writeTeacherCheckpoint(ckpt, trained);
+    const studentSubnet = {
+      'stage1.depth': 2, 'stage1.out_channels': 0.5, 'stage1.block1.mid_channels': 1.0, 'stage1.block2.mid_channels': 0.5,
+      'stage2.depth': 1, 'stage2.out_channels': 1.0, 'stage2.block1.mid_channels': 0.5, 'stage2.block2.mid_channels': 1.0,
+    };
+    const algo = new Distill({
+      architecture: { ...BN_SUPERNET, init_seed: 1 },
+      subnet: studentSubnet,
+      teacher: { architecture: { ...BN_SUPERNET, init_seed: 4 }, checkpoint: ckpt },
+      loss: { type: 'CrossEntropyLoss' },
+      distill_loss: { type: 'KLDivergence', temperature: 3 },
+      loss_weights: { ce: 0.5, kd: 2 },
+    });
+    const student = algo.architecture as ResNetSupernet;
+    randomiseRunningStats(student, 31);
+    const twin = twinOf(student);
+    twin.mutator.set(studentSubnet);
+    const teacherBefore = bnStats(algo.teacher);
+    const studentBefore = bnStats(student);
+    const optim = new RecordingOptimWrapper(algo, student);
+    const batch = bnBatch();
+    const out = algo.trainStep(batch, context(optim));
+
+    // Reference: the teacher's logits with its running statistics (eval), the student's with batch ones.
+    const ce = new CrossEntropyLoss();
+    const kd = new KLDivergence({ temperature: 3 });
+    const value = (t: tf.Tensor) => t.dataSync()[0]!;
+    trained.eval();
+    trained.mutator.setMax();
+    const teacherLogits = trained.forward(batch.images);
+    twin.train();
+    const studentLogits = twin.forward(batch.images);
+    const lossOf = (t: tf.Tensor) => 0.5 * value(ce.forward(studentLogits, batch.labels)) + 2 * value(kd.forward(studentLogits, t));
+    expect(out.loss).toBeCloseTo(lossOf(teacherLogits), 5);
+    // A teacher normalising with batch statistics would give another loss: the check can tell them apart.
+    trained.train();
+    expect(Math.abs(lossOf(trained.forward(batch.images)) - out.loss!)).toBeGreaterThan(1e-3);
+
+    // The teacher's statistics are never blended; the student's are, once, by the one forward.
+    expect(bnStats(algo.teacher)).toEqual(teacherBefore);
+    const got = bnStats(student);
+    const want = bnStats(twin);
+    for (const name of Object.keys(want)) {
+      expect(got[name]!.tracked, name).toBe(want[name]!.tracked);
+      expect(maxAbsDiff(got[name]!.mean, want[name]!.mean), name).toBeLessThan(1e-5);
+      expect(maxAbsDiff(got[name]!.variance, want[name]!.variance), name).toBeLessThan(1e-5);
+    }
+    expect(got['stem.bn']!.tracked).toBe(studentBefore['stem.bn']!.tracked + 1);
+    expect(got['stage2.1.conv1.bn']!.tracked).toBe(studentBefore['stage2.1.conv1.bn']!.tracked); // depth 1: skipped
+    tf.dispose([batch.images, batch.labels]);
+    twin.dispose();
+    trained.dispose();
+    algo.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
 });
