@@ -27,9 +27,14 @@ export interface ToolArgs {
   values: Record<string, string | boolean | (string | boolean)[] | undefined>;
 }
 
+/** A word that starts another option (`--seed`, `-h`), as opposed to a value such as `-1`. */
+const isOptionWord = (word: string) => /^--?[A-Za-z]/.test(word) || word === '--';
+
 /**
- * `--cfg-options a=1 b.c=[2,3]` takes every following `key=value` word (mmengine style); rewrite
- * them to one `--cfg-options=item` each so parseArgs sees a plain repeated option.
+ * `--cfg-options a=1 b.c=[2,3]` takes every following word up to the next option (mmengine
+ * style); rewrite them to one `--cfg-options=item` each so parseArgs sees a plain repeated option.
+ * Every word taken must be `key.path=value`: a word without `=` is refused by name rather than
+ * silently becoming a positional argument.
  */
 function expandCfgOptions(argv: readonly string[]): string[] {
   const out: string[] = [];
@@ -40,8 +45,16 @@ function expandCfgOptions(argv: readonly string[]): string[] {
       continue;
     }
     let taken = 0;
-    while (i + 1 < argv.length && !argv[i + 1]!.startsWith('--') && argv[i + 1]!.includes('=')) {
-      out.push(`--cfg-options=${argv[++i]}`);
+    while (i + 1 < argv.length && !isOptionWord(argv[i + 1]!)) {
+      const item = argv[++i]!;
+      if (!item.includes('=')) {
+        throw new UsageError(
+          `--cfg-options item '${item}' has no '=': each item after --cfg-options is key.path=value ` +
+            `(e.g. train_cfg.max_epochs=3). Quote a value that holds spaces ('model.sampler.constraints={macs: [0, 3.0e8]}'), ` +
+            'and put positional arguments before --cfg-options.',
+        );
+      }
+      out.push(`--cfg-options=${item}`);
       taken++;
     }
     if (taken === 0) throw new UsageError('--cfg-options needs at least one key.path=value item after it.');

@@ -6,3 +6,4 @@ export { applyOverrides, parseOverride } from './overrides.js';
 export { registerSectionSchema, getSectionSchema, sectionKeys } from './sections.js';
 export { findConfigErrors, validateConfig } from './validate.js';
 export { isMapping, type Mapping } from './paths.js';
+export { RESERVED_KEYS, ReservedKeyError, assertNoReservedKeys, findReservedKey, isReservedKey } from './safe_keys.js';

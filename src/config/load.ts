@@ -1,10 +1,66 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { ConfigError, inFile } from './errors.js';
+import { closestNames, ConfigError, inFile } from './errors.js';
 import { mergeInto, setsPath, type BaseConflict, type TrackedConfig } from './merge.js';
 import { Origins } from './origins.js';
 import { displayFile, displayValue, isMapping, type Mapping } from './paths.js';
+import { assertNoReservedKeys } from './safe_keys.js';
+
+const isYamlName = (name: string) => ['.yaml', '.yml'].includes(extname(name).toLowerCase());
+
+function yamlFilesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isFile() && isYamlName(e.name))
+      .map((e) => e.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+function listed(names: string[]): string {
+  return names.length > 8 ? `${names.slice(0, 8).join(', ')}, ...` : names.join(', ');
+}
+
+/**
+ * Why `file` (the config, or a `_base_` named by `listedBy`) cannot be read, in one sentence with
+ * the nearest YAML names; undefined when it is a readable file.
+ */
+function unreadableConfig(file: string, listedBy?: string): string | undefined {
+  const what = listedBy ? `Base config ${displayFile(file)} (listed in _base_ of ${displayFile(listedBy)})` : `Config file ${displayFile(file)}`;
+  let isDir: boolean;
+  try {
+    isDir = statSync(file).isDirectory();
+  } catch {
+    const dir = dirname(file);
+    if (!existsSync(dir)) return `${what} was not found: the folder ${displayFile(dir)} does not exist.`;
+    const names = yamlFilesIn(dir);
+    const near = closestNames(basename(file), names);
+    return (
+      `${what} was not found.` +
+      (near.length ? ` Did you mean ${near.map((n) => `'${displayFile(join(dir, n))}'`).join(' or ')}?` : '') +
+      (names.length ? ` YAML files in ${displayFile(dir)}: ${listed(names)}.` : ` ${displayFile(dir)} holds no YAML file.`)
+    );
+  }
+  if (isDir) {
+    const names = yamlFilesIn(file);
+    return `${what} is a folder; give a YAML file${names.length ? `, e.g. one of ${listed(names)} in it` : ''}.`;
+  }
+  return undefined;
+}
+
+function readConfigText(file: string, listedBy?: string): string {
+  const why = unreadableConfig(file, listedBy);
+  const expected = 'an existing YAML file';
+  if (why) throw new ConfigError(why, { file: listedBy ?? file, path: listedBy ? '_base_' : undefined, value: file, expected });
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`Cannot read config file ${displayFile(file)}: ${(err as Error).message}.`, { file, value: file, expected }, { cause: err });
+  }
+}
 
 function parseYaml(text: string, file: string): Mapping {
   let data: unknown;
@@ -14,6 +70,7 @@ function parseYaml(text: string, file: string): Mapping {
     throw new ConfigError(`Cannot parse ${displayFile(file)} as YAML: ${(err as Error).message}`, { file }, { cause: err });
   }
   if (data === null || data === undefined) return {};
+  assertNoReservedKeys(data, file);
   if (!isMapping(data)) {
     throw new ConfigError(
       `${displayFile(file)} must hold a mapping of config keys at its top level, but holds a ${Array.isArray(data) ? 'list' : typeof data}.`,
@@ -67,7 +124,7 @@ function loadTracked(file: string, stack: string[], text?: string): TrackedConfi
     const cycle = [...stack.slice(stack.indexOf(file)), file].map(displayFile).join(' -> ');
     throw new ConfigError(`_base_ files include each other in a cycle: ${cycle}.`, { file, path: '_base_' });
   }
-  const own = parseYaml(text ?? readFileSync(file, 'utf8'), file);
+  const own = parseYaml(text ?? readConfigText(file, stack.at(-1)), file);
   const merged: TrackedConfig = { data: {}, origins: new Origins() };
   const conflicts: BaseConflict[] = [];
   for (const rel of basePaths(own, file)) {

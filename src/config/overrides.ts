@@ -3,6 +3,7 @@ import { ConfigError } from './errors.js';
 import type { TrackedConfig } from './merge.js';
 import { CLI_ORIGIN } from './origins.js';
 import { childPath, displayValue, isMapping, type Mapping } from './paths.js';
+import { assertNoReservedKeys, isReservedKey, ReservedKeyError } from './safe_keys.js';
 
 /** One `--cfg-options` item, `a.b.0.c=value`, split into its path and YAML-typed value. */
 export interface Override {
@@ -32,6 +33,8 @@ export function parseOverride(text: string): Override {
       expected: 'dot-separated keys and list indices',
     });
   }
+  const reserved = path.findIndex(isReservedKey);
+  if (reserved >= 0) throw new ReservedKeyError(CLI_ORIGIN, path.slice(0, reserved + 1).join('.'), path[reserved]!, text);
   let value: unknown;
   try {
     value = raw === '' ? '' : parse(raw);
@@ -43,6 +46,7 @@ export function parseOverride(text: string): Override {
       expected: 'a YAML scalar, [list] or {mapping}',
     });
   }
+  assertNoReservedKeys(value, CLI_ORIGIN, key, text);
   return { path, value, text };
 }
 

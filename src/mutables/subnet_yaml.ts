@@ -4,6 +4,7 @@ import type { SubnetChoices } from './types.js';
 import type { Mutator as MutatorContract } from './types.js';
 import { Mutator } from './mutator.js';
 import { InvalidChoiceError, SubnetFileError } from './errors.js';
+import { assertNoReservedKeys } from '../config/safe_keys.js';
 
 /** Parse mmrazor's subnet format `{alias: {chosen: value}}`; `source` names the file in errors. */
 export function parseSubnetYaml(text: string, source = '<string>'): SubnetChoices {
@@ -16,6 +17,7 @@ export function parseSubnetYaml(text: string, source = '<string>'): SubnetChoice
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new SubnetFileError(`Subnet file ${source} must be a mapping of aliases to {chosen: value}, got ${JSON.stringify(doc)}.`, source);
   }
+  assertNoReservedKeys(doc, source);
   const out: SubnetChoices = {};
   for (const [alias, entry] of Object.entries(doc as Record<string, unknown>)) {
     const chosen = (entry as { chosen?: unknown } | null)?.chosen;

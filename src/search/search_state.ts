@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { assertNoReservedKeys } from '../config/safe_keys.js';
 
 export class SearchStateError extends UserError {
   override readonly name = 'SearchStateError';
@@ -30,6 +31,7 @@ export function readSearchState<S extends { searcher: string; version: number }>
         'this file was edited or copied partially; delete it to start the search again.',
     );
   }
+  assertNoReservedKeys(state, path);
   if (state.searcher !== searcher || state.version !== version) {
     throw new SearchStateError(
       `Search checkpoint ${path} was written by ${state.searcher} (state version ${state.version}), not by ` +

@@ -3,6 +3,7 @@ import { writeFileAtomic } from './atomic_write.js';
 import { decodeTrack1Code } from './codec.js';
 import { Track1CodeError } from './errors.js';
 import { UserError } from '../errors.js';
+import { assertNoReservedKeys } from '../config/safe_keys.js';
 
 /** One architecture of a Track-1 JSON; fields other than `arch` and `acc` are kept as they are. */
 export interface Track1Value {
@@ -60,6 +61,7 @@ export function parseTrack1Json(text: string, source: string, options: ReadTrack
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new Track1FormatError(source, undefined, 'expected a JSON object {"arch1": {"arch": "1...", "acc": 0.0}, ...}.');
   }
+  assertNoReservedKeys(data, source);
   const record = data as Record<string, unknown>;
   // JS objects list integer-like keys ("1", "2") first, so take the order from the text itself.
   const keys = topLevelKeys(text, source);

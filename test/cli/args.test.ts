@@ -26,4 +26,15 @@ describe('parseToolArgs', () => {
     expect(() => parseToolArgs(['--cfg-options'])).toThrow(/at least one/);
     expect(() => parseToolArgs(['--seed', 'abc'])).toThrow(/integer/);
   });
+
+  it('refuses a --cfg-options item without =, naming it, instead of taking it as a positional', () => {
+    expect(() => parseToolArgs(['cfg.yaml', '--cfg-options', 'train_cfg.max_epochs'])).toThrow(/item 'train_cfg\.max_epochs' has no '='/);
+    expect(() => parseToolArgs(['cfg.yaml', '--cfg-options', 'a=1', 'model.sampler.constraints={macs:', '[0,', '1000]}'])).toThrow(/item '\[0,' has no '='.*Quote/);
+    expect(() => parseToolArgs(['--cfg-options', 'a=1', 'cfg.yaml'])).toThrow(/item 'cfg\.yaml' has no '='.*positional arguments before --cfg-options/);
+    // Items end at the next option; values may start with a dash.
+    const a = parseToolArgs(['cfg.yaml', '--cfg-options', 'a=-1', 'b=--x', '--debug', 'ckpt']);
+    expect(a.cfgOptions).toEqual(['a=-1', 'b=--x']);
+    expect(a.positionals).toEqual(['cfg.yaml', 'ckpt']);
+  });
 });
+

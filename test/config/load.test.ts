@@ -97,4 +97,23 @@ describe('loadConfigFile', () => {
     const e = catchConfigError(() => loadConfigFile(join(dir, 'bad.yaml')));
     expect(e.message).toContain('bad.yaml');
   });
+
+  it('refuses a config path that does not exist, suggesting the nearest YAML file of its folder', () => {
+    const dir = writeConfigs({ 'mnist/resnet_mini_bignas.yaml': 'a: 1\n', 'mnist/resnet_mini_spos.yaml': 'a: 2\n' });
+    const e = catchConfigError(() => loadConfigFile(join(dir, 'mnist/resnet_mini_bignass.yaml')));
+    expect(e.value).toBe(join(dir, 'mnist/resnet_mini_bignass.yaml'));
+    expect(e.message).toMatch(/resnet_mini_bignass\.yaml was not found\. Did you mean '[^']*mnist\/resnet_mini_bignas\.yaml'\?/);
+    expect(e.message).toContain('YAML files in');
+    const inMissingFolder = catchConfigError(() => loadConfigFile(join(dir, 'mnst/resnet_mini_bignas.yaml')));
+    expect(inMissingFolder.message).toMatch(/the folder .*mnst does not exist/);
+  });
+
+  it('refuses a folder as the config or as a base, naming the YAML files in it', () => {
+    const dir = writeConfigs({ 'mnist/a.yaml': 'a: 1\n', 'x.yaml': '_base_: mnist\n' });
+    expect(catchConfigError(() => loadConfigFile(join(dir, 'mnist'))).message).toMatch(/mnist is a folder; give a YAML file, e\.g\. one of a\.yaml/);
+    const e = catchConfigError(() => loadConfigFile(join(dir, 'x.yaml')));
+    expect(e.message).toMatch(/Base config .*mnist \(listed in _base_ of .*x\.yaml\) is a folder/);
+    expect(e.file).toBe(join(dir, 'x.yaml'));
+    expect(e.path).toBe('_base_');
+  });
 });
