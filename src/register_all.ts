@@ -6,3 +6,4 @@ import './engine/index.js';
 import './algorithms/index.js';
 import './evaluation/index.js';
 import './search/index.js';
+import './proxies/index.js';

@@ -16,6 +16,9 @@ export const HOOKS = new Registry<unknown>('hooks');
 export const METRICS = new Registry<unknown>('metrics');
 export const SEARCHERS = new Registry<unknown>('searchers');
 export const SAMPLERS = new Registry<unknown>('samplers');
+/** Zero-cost proxies: any of them scores a subnet, so any can be a search prior or a rank-loss prior. */
+export const PROXIES = new Registry<unknown>('proxies');
+export const PREDICTORS = new Registry<unknown>('predictors');
 
 export const REGISTRIES = {
   models: MODELS,
@@ -32,6 +35,8 @@ export const REGISTRIES = {
   metrics: METRICS,
   searchers: SEARCHERS,
   samplers: SAMPLERS,
+  proxies: PROXIES,
+  predictors: PREDICTORS,
 } as const;
 
 export type RegistryKind = keyof typeof REGISTRIES;
