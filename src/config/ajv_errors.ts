@@ -18,6 +18,16 @@ function withDescription(expected: string, schema: unknown): string {
   return d ? `${expected} (${d.replace(/\.$/, '')})` : expected;
 }
 
+/** Why `source` is not a JavaScript regular expression, or undefined when it is one. */
+export function regexProblem(source: string): string | undefined {
+  try {
+    new RegExp(source);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 const COMPARISONS: Record<string, string> = {
   minimum: '>=',
   maximum: '<=',
@@ -88,6 +98,17 @@ function translateOne(e: ErrorObject, base: string, origins: Origins): ConfigErr
     case 'exclusiveMaximum': {
       const expected = withDescription(`a number ${COMPARISONS[e.keyword]} ${String(params.limit)}`, e.parentSchema);
       return new ConfigError(`Value out of range ${where(path)}: got ${displayValue(e.data)}, expected ${expected}.`, {
+        file: origins.fileOf(path),
+        path,
+        value: e.data,
+        expected,
+      });
+    }
+    case 'x-odd':
+    case 'x-regex': {
+      const expected = withDescription(e.keyword === 'x-odd' ? 'an odd integer' : 'a valid regular expression', e.parentSchema);
+      const why = e.keyword === 'x-regex' && typeof e.data === 'string' ? ` (${regexProblem(e.data)})` : '';
+      return new ConfigError(`Invalid value ${where(path)}: got ${displayValue(e.data)}${why}, expected ${expected}.`, {
         file: origins.fileOf(path),
         path,
         value: e.data,

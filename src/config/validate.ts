@@ -1,7 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { REGISTRIES, type RegistryKind } from '../registry/registries.js';
 import { displayName, type Entry, type JsonSchema } from '../registry/registry.js';
-import { dottedPath, translateAjvErrors } from './ajv_errors.js';
+import { dottedPath, regexProblem, translateAjvErrors } from './ajv_errors.js';
 import { closestNames, ConfigError, didYouMean, inFile } from './errors.js';
 import type { Origins } from './origins.js';
 import { childPath, displayValue, isMapping, type Mapping } from './paths.js';
@@ -27,6 +27,17 @@ ajv.addKeyword({
     found.push({ kind, data, instancePath: cxt?.instancePath ?? '' });
     return true;
   },
+});
+// What an op or class refuses, its schema refuses first, so the error names the file and path.
+ajv.addKeyword({
+  keyword: 'x-odd',
+  schemaType: 'boolean',
+  validate: (odd: boolean, data: unknown) => !odd || typeof data !== 'number' || !Number.isInteger(data) || Math.abs(data % 2) === 1,
+});
+ajv.addKeyword({
+  keyword: 'x-regex',
+  schemaType: 'boolean',
+  validate: (regex: boolean, data: unknown) => !regex || typeof data !== 'string' || regexProblem(data) === undefined,
 });
 
 const classValidators = new WeakMap<Entry<unknown>, ValidateFunction>();
@@ -134,11 +145,25 @@ export function findConfigErrors(config: Mapping, origins: Origins): ConfigError
   return out;
 }
 
-/** Validate (filling defaults); throw the first problem, carrying the others in `more`. */
-export function validateConfig(config: Mapping, origins: Origins): void {
-  const [first, ...rest] = findConfigErrors(config, origins);
+/**
+ * Validate one `{type, ...}` node that the `kind` registry builds, found at `path` of a config
+ * (filling defaults), for tools that build a part of a config without validating all of it.
+ * Throws the first problem, carrying the others in `more`.
+ */
+export function validateBuildable(kind: RegistryKind, data: unknown, path: string, origins: Origins): void {
+  const out: ConfigError[] = [];
+  checkKindNode({ kind, data, instancePath: '' }, path, origins, out);
+  throwFirst(out);
+}
+
+function throwFirst([first, ...rest]: ConfigError[]): void {
   if (first) {
     first.more.push(...rest);
     throw first;
   }
+}
+
+/** Validate (filling defaults); throw the first problem, carrying the others in `more`. */
+export function validateConfig(config: Mapping, origins: Origins): void {
+  throwFirst(findConfigErrors(config, origins));
 }

@@ -27,7 +27,7 @@ export const RESNET_SUPERNET_SCHEMA: JsonSchema = {
       description: 'Stem conv BN ReLU (+ max pool).',
       properties: {
         base_channels: posInt('Base width of the stem conv.', RESNET_DEFAULTS.stem.base_channels),
-        kernel_size: posInt('Stem conv kernel size (odd).', RESNET_DEFAULTS.stem.kernel_size),
+        kernel_size: { ...posInt('Stem conv kernel size (odd: centre slicing, symmetric padding).', RESNET_DEFAULTS.stem.kernel_size), 'x-odd': true },
         stride: posInt('Stem conv stride.', RESNET_DEFAULTS.stem.stride),
         max_pool: { type: 'boolean', default: RESNET_DEFAULTS.stem.max_pool, description: 'Max pool 3x3 stride 2 after the stem.' },
         tie_to_stage1: { type: 'boolean', default: RESNET_DEFAULTS.stem.tie_to_stage1, description: "Stem width follows stage1.out_channels (Track-1) instead of its own 'stem.out_channels'." },
@@ -65,7 +65,7 @@ export const MOBILENET_SUPERNET_SCHEMA: JsonSchema = {
       description: 'Stem conv BN ReLU6.',
       properties: {
         out_channels: posInt('Stem width.', MOBILENET_DEFAULTS.stem.out_channels),
-        kernel_size: posInt('Stem kernel size (odd).', MOBILENET_DEFAULTS.stem.kernel_size),
+        kernel_size: { ...posInt('Stem kernel size (odd: centre slicing, symmetric padding).', MOBILENET_DEFAULTS.stem.kernel_size), 'x-odd': true },
         stride: posInt('Stem stride.', MOBILENET_DEFAULTS.stem.stride),
       },
       additionalProperties: false,
@@ -87,7 +87,7 @@ export const MOBILENET_SUPERNET_SCHEMA: JsonSchema = {
       },
     },
     expand_ratios: { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, minItems: 1, default: MOBILENET_DEFAULTS.expand_ratios, description: 'Expand-ratio choices of every block.' },
-    kernel_sizes: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, default: MOBILENET_DEFAULTS.kernel_sizes, description: 'Depthwise kernel-size choices (odd) of every block.' },
+    kernel_sizes: { type: 'array', items: { type: 'integer', minimum: 1, 'x-odd': true, description: 'A depthwise kernel size (odd: centre slicing).' }, minItems: 1, default: MOBILENET_DEFAULTS.kernel_sizes, description: 'Depthwise kernel-size choices (odd) of every block.' },
     head_channels: { type: 'integer', minimum: 0, default: MOBILENET_DEFAULTS.head_channels, description: 'Width of the 1x1 conv before pooling (0: none).' },
   },
   required: ['stages'],
