@@ -3,7 +3,8 @@ import { MODELS } from '../registry/registries.js';
 import type { TypedConfig } from '../registry/registry.js';
 import { AlgorithmConfigError } from './errors.js';
 import { SUBNET_SPEC_SCHEMA, fixSubnet, resolveSubnet, type SubnetSpec } from './subnet.js';
-import { readCheckpointTensors, selectWeights } from './checkpoint_weights.js';
+import { readCheckpointTensors, resolveCheckpointPath, selectWeights } from './checkpoint_weights.js';
+import { loadCheckpointState } from '../engine/checkpoint_fit.js';
 
 export interface TeacherConfig {
   architecture: TypedConfig;
@@ -50,7 +51,7 @@ export function buildTeacher(cfg: TeacherConfig): Classifier {
           'teacher.checkpoint',
         );
       }
-      teacher.loadStateDict(weights);
+      loadCheckpointState(teacher, weights, resolveCheckpointPath(path), `model.teacher.architecture ('${cfg.architecture.type}')`);
     } finally {
       for (const t of Object.values(tensors)) t.dispose();
     }

@@ -11,6 +11,7 @@ import { Runner, TrainConfigError } from './runner.js';
 import { LrSchedule } from './schedulers.js';
 import type { RandomnessCfg, TrainCfg, ValCfg } from './sections.js';
 import { searchableSupernet } from './validation.js';
+import { checkDataFitsModel } from '../evaluation/data_fit.js';
 
 /** Which loader a factory is asked for: calibration reads train data for BN re-calibration only. */
 export type LoaderRole = 'train' | 'val' | 'calibration';
@@ -59,6 +60,14 @@ export async function buildRunner(config: Record<string, unknown>, options: Buil
   const trainLoader = await options.buildLoader(trainSection, { role: 'train', seed });
   const valSection = section<Record<string, unknown>>(config, 'val_dataloader');
   const valLoader = valSection ? await options.buildLoader(valSection, { role: 'val', seed }) : undefined;
+  try {
+    checkDataFitsModel(algorithm.architecture, trainLoader, 'train_dataloader');
+    if (valLoader) checkDataFitsModel(algorithm.architecture, valLoader, 'val_dataloader');
+  } catch (e) {
+    await trainLoader.close();
+    await valLoader?.close();
+    throw e;
+  }
   const valCfg: ValCfg = { ...VAL_DEFAULTS, ...section<Partial<ValCfg>>(config, 'val_cfg') };
   const needsCalibration = valLoader !== undefined && valCfg.calibrate_bn && searchableSupernet(algorithm.architecture) !== null;
   const calibrationLoader = needsCalibration ? await options.buildLoader(trainSection, { role: 'calibration', seed }) : undefined;

@@ -180,7 +180,7 @@ export class Runner {
       path = from;
       ckpt = await this.store.load(from);
     }
-    const pos = restoreCheckpoint(ckpt, this);
+    const pos = restoreCheckpoint(ckpt, this, path);
     this.iter = pos.iter;
     this.epoch = pos.epoch;
     const expected = this.loaderPosition();

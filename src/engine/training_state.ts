@@ -6,6 +6,7 @@ import type { Rng, RngState } from '../services/rng.js';
 import type { DefaultOptimWrapper } from './optim/optim_wrapper.js';
 import type { OptimizerState } from './optim/optimizer.js';
 import { CHECKPOINT_FORMAT_VERSION, CheckpointError, type Checkpoint, type TensorData } from './checkpoint.js';
+import { loadCheckpointState } from './checkpoint_fit.js';
 
 const MODEL = 'model/';
 const OPTIM = 'optim/';
@@ -69,22 +70,25 @@ export function captureCheckpoint(parts: TrainingParts): Checkpoint {
  * Copy checkpoint weights into `model`. With `prefix` (e.g. 'architecture.') only names under it
  * are used, without the prefix, so an algorithm's checkpoint loads into a bare architecture.
  */
-export function loadModelWeights(model: Module, ckpt: Checkpoint, options: { prefix?: string; strict?: boolean } = {}): void {
+export function loadModelWeights(model: Module, ckpt: Checkpoint, options: { prefix?: string; strict?: boolean; path?: string } = {}): void {
   const prefix = MODEL + (options.prefix ?? '');
   const state: Record<string, Tensor> = {};
   for (const [name, t] of Object.entries(ckpt.tensors)) {
     if (name.startsWith(prefix)) state[name.slice(prefix.length)] = tf.tensor(t.values, t.shape, t.dtype);
   }
   try {
-    model.loadStateDict(state, { strict: options.strict ?? true });
+    const strict = options.strict ?? true;
+    // With the file known, a mismatch is the user's choice of checkpoint and is reported as such.
+    if (options.path !== undefined) loadCheckpointState(model, state, options.path, 'the model of this config', { strict });
+    else model.loadStateDict(state, { strict });
   } finally {
     for (const t of Object.values(state)) t.dispose();
   }
 }
 
 /** Restore weights, optimizer slots, RNG and algorithm state; returns where training stands. */
-export function restoreCheckpoint(ckpt: Checkpoint, parts: Pick<TrainingParts, 'algorithm' | 'optim' | 'rng'>): RestoredPosition {
-  loadModelWeights(parts.algorithm, ckpt);
+export function restoreCheckpoint(ckpt: Checkpoint, parts: Pick<TrainingParts, 'algorithm' | 'optim' | 'rng'>, path?: string): RestoredPosition {
+  loadModelWeights(parts.algorithm, ckpt, { path });
   const slots: OptimizerState['slots'] = {};
   for (const [name, t] of Object.entries(ckpt.tensors)) {
     if (!name.startsWith(OPTIM)) continue;

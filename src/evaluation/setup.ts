@@ -7,10 +7,12 @@ import { loadSubnet } from '../mutables/subnet_yaml.js';
 import type { Mutator } from '../mutables/mutator.js';
 import type { DataLoader } from '../datasets/types.js';
 import { buildDataLoader } from '../datasets/loader/data_loader.js';
-import { readCheckpointTensors, selectWeights } from '../algorithms/checkpoint_weights.js';
+import { readCheckpointTensors, resolveCheckpointPath, selectWeights } from '../algorithms/checkpoint_weights.js';
+import { loadCheckpointState } from '../engine/checkpoint_fit.js';
 import { codeSpaceOfConfig } from '../track1/supernet_code_space.js';
 import { UserError } from '../errors.js';
 import { readTestCfg } from './test_cfg.js';
+import { checkDataFitsModel } from './data_fit.js';
 
 /** What the evaluation tools need from a config that they cannot find. */
 export class EvaluationSetupError extends UserError {}
@@ -24,20 +26,27 @@ export function loadArchitecture(config: Record<string, unknown>, checkpointPath
   const model = config.model as TypedConfig | undefined;
   const archCfg = (model?.architecture ?? (model && MODELS.has(model.type) ? model : undefined)) as TypedConfig | undefined;
   if (!archCfg) throw new EvaluationSetupError('The config has no model.architecture (the network to evaluate).');
-  const arch = MODELS.build<Classifier>(archCfg);
-  const tensors = readCheckpointTensors(checkpointPath);
+  const file = resolveCheckpointPath(checkpointPath);
+  const tensors = readCheckpointTensors(file);
+  let arch: Classifier;
+  try {
+    arch = MODELS.build<Classifier>(archCfg);
+  } catch (e) {
+    tf.dispose(Object.values(tensors));
+    throw e;
+  }
   try {
     const names = Object.keys(arch.stateDict());
     const picked = selectWeights(tensors, names);
     if (!picked) {
       const have = Object.keys(tensors).filter((k) => k.startsWith('model/')).slice(0, 3);
       throw new EvaluationSetupError(
-        `Checkpoint ${checkpointPath} does not hold the weights of model.architecture '${archCfg.type}': ` +
+        `Checkpoint ${file} does not hold the weights of model.architecture '${archCfg.type}': ` +
           `no prefix gives all ${names.length} of its names (first: '${names[0]}'); the checkpoint has e.g. ${have.map((h) => `'${h}'`).join(', ') || 'no model tensors'}. ` +
           'Was it written for another config?',
       );
     }
-    arch.loadStateDict(picked);
+    loadCheckpointState(arch, picked, file, `model.architecture ('${archCfg.type}')`);
   } catch (e) {
     arch.dispose();
     throw e;
@@ -78,12 +87,30 @@ export function requireSupernetFor(arch: Classifier, args: SubnetArgs): Supernet
   return undefined;
 }
 
-/** Build the loader of a `*_dataloader` section, seeded by randomness.seed. */
-export function loaderFor(config: Record<string, unknown>, ...sections: string[]): DataLoader {
+function sectionOf(config: Record<string, unknown>, sections: string[]): string {
   const key = sections.find((s) => config[s] !== undefined && config[s] !== null);
   if (!key) throw new EvaluationSetupError(`The config has none of ${sections.join(', ')}; evaluation needs it.`);
+  return key;
+}
+
+/** Build the loader of a `*_dataloader` section, seeded by randomness.seed. */
+export function loaderFor(config: Record<string, unknown>, ...sections: string[]): DataLoader {
   const seed = (config.randomness as { seed?: number } | undefined)?.seed;
-  return buildDataLoader(config[key] as Record<string, unknown>, { seed });
+  return buildDataLoader(config[sectionOf(config, sections)] as Record<string, unknown>, { seed });
+}
+
+/** `loaderFor` for data that goes through `model`: refuses a dataset it cannot take (classes, channels). */
+export function loaderForModel(model: Classifier, config: Record<string, unknown>, ...sections: string[]): DataLoader {
+  const key = sectionOf(config, sections);
+  const loader = loaderFor(config, key);
+  const modelPath = (config.model as { architecture?: unknown } | undefined)?.architecture ? 'model.architecture' : 'model';
+  try {
+    checkDataFitsModel(model, loader, key, modelPath);
+  } catch (e) {
+    void loader.close();
+    throw e;
+  }
+  return loader;
 }
 
 /** A positive integer option, or undefined. */

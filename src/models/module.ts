@@ -1,10 +1,25 @@
 import { tf, type Tensor, type Variable } from '../tf.js';
 
+/** One way a state dict fails to fit a module: a variable missing, an extra name, or another shape. */
+export interface StateDictProblem {
+  name: string;
+  kind: 'missing' | 'unexpected' | 'shape';
+  /** Shapes in the state dict and in the module, for `kind: 'shape'`. */
+  given?: number[];
+  expected?: number[];
+}
+
 export class StateDictError extends Error {
-  constructor(message: string) {
+  constructor(message: string, readonly problems: StateDictProblem[] = []) {
     super(message);
     this.name = 'StateDictError';
   }
+}
+
+function describeProblem(p: StateDictProblem): string {
+  if (p.kind === 'missing') return `missing '${p.name}'`;
+  if (p.kind === 'unexpected') return `unexpected '${p.name}'`;
+  return `'${p.name}' has shape [${p.given}] but the model expects [${p.expected}]`;
 }
 
 /**
@@ -91,22 +106,21 @@ export abstract class Module {
    */
   loadStateDict(state: Record<string, Tensor>, { strict = true }: { strict?: boolean } = {}): void {
     const own = this.stateDict();
-    const problems: string[] = [];
+    const problems: StateDictProblem[] = [];
     for (const [name, v] of Object.entries(own)) {
       const t = state[name];
       if (!t) {
-        if (strict) problems.push(`missing '${name}'`);
+        if (strict) problems.push({ name, kind: 'missing' });
         continue;
       }
-      if (!tf.util.arraysEqual(t.shape, v.shape)) {
-        problems.push(`'${name}' has shape [${t.shape}] but the model expects [${v.shape}]`);
-      }
+      if (!tf.util.arraysEqual(t.shape, v.shape)) problems.push({ name, kind: 'shape', given: [...t.shape], expected: [...v.shape] });
     }
     if (strict) {
-      for (const name of Object.keys(state)) if (!(name in own)) problems.push(`unexpected '${name}'`);
+      for (const name of Object.keys(state)) if (!(name in own)) problems.push({ name, kind: 'unexpected' });
     }
     if (problems.length > 0) {
-      throw new StateDictError(`State dict does not match the model: ${problems.slice(0, 8).join('; ')}${problems.length > 8 ? `; and ${problems.length - 8} more` : ''}.`);
+      const listed = problems.slice(0, 8).map(describeProblem).join('; ');
+      throw new StateDictError(`State dict does not match the model: ${listed}${problems.length > 8 ? `; and ${problems.length - 8} more` : ''}.`, problems);
     }
     for (const [name, v] of Object.entries(own)) {
       const t = state[name];

@@ -7,7 +7,8 @@ import { DynamicLinear } from '../../models/ops/dynamic_linear.js';
 import { buildContext } from '../../models/ops/build_context.js';
 import { fixedChannels } from '../../mutables/sources.js';
 import { MODELS } from '../../registry/registries.js';
-import { readCheckpointTensors, selectWeights } from '../../algorithms/checkpoint_weights.js';
+import { readCheckpointTensors, resolveCheckpointPath, selectWeights } from '../../algorithms/checkpoint_weights.js';
+import { loadCheckpointState } from '../../engine/checkpoint_fit.js';
 import { SubnetExportError, type GraphNode, type SubnetGraph } from './subnet_graph.js';
 
 export interface FixedNetConfig extends SubnetGraph {
@@ -28,7 +29,7 @@ const NODE_SCHEMA = {
     inputs: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 2, description: 'Input node names.' },
     in_channels: { type: 'integer', minimum: 1, description: 'conv2d input channels.' },
     out_channels: { type: 'integer', minimum: 1, description: 'conv2d output channels.' },
-    kernel_size: { type: 'integer', minimum: 1, description: 'conv2d kernel size (odd).' },
+    kernel_size: { type: 'integer', minimum: 1, 'x-odd': true, description: 'conv2d kernel size (odd).' },
     stride: { type: 'integer', minimum: 1, description: 'conv2d / max_pool stride.' },
     padding: { type: 'integer', minimum: 0, description: 'Symmetric zero padding of conv2d / max_pool.' },
     size: { type: 'integer', minimum: 1, description: 'max_pool window.' },
@@ -98,7 +99,7 @@ export class FixedNet extends Module implements Classifier {
     try {
       const picked = selectWeights(tensors, Object.keys(this.stateDict()));
       if (!picked) throw new SubnetExportError(`FixedNet init_checkpoint ${path} does not hold this network's weights (was it exported for another subnet?).`);
-      this.loadStateDict(picked);
+      loadCheckpointState(this, picked, resolveCheckpointPath(path), 'this FixedNet (model.architecture.init_checkpoint)');
     } finally {
       tf.dispose(Object.values(tensors));
     }
