@@ -28,8 +28,11 @@ export function buildLoss(cfg: TypedConfig | undefined, fallback: TypedConfig): 
   return LOSSES.build<Loss>(cfg ?? fallback);
 }
 
-export function buildSampler(cfg: TypedConfig | undefined): SubnetSampler {
-  return SAMPLERS.build<SubnetSampler>(cfg ?? DEFAULT_SAMPLER);
+/** The sampler of `model.sampler`, checked against the supernet it will draw from (constraints it can meet). */
+export function buildSampler(cfg: TypedConfig | undefined, supernet?: Supernet): SubnetSampler {
+  const sampler = SAMPLERS.build<SubnetSampler>(cfg ?? DEFAULT_SAMPLER);
+  if (supernet) sampler.check?.(supernet, 'model.sampler.constraints');
+  return sampler;
 }
 
 /** The architecture as a supernet, or a clear error naming the algorithm that needs one. */

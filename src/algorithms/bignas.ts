@@ -44,7 +44,7 @@ export class BigNAS extends BaseAlgorithm {
   constructor(cfg: BigNASConfig) {
     super(cfg);
     this.supernet = requireSupernet(this.architecture, 'BigNAS', cfg.architecture.type);
-    this.sampler = buildSampler(cfg.sampler);
+    this.sampler = buildSampler(cfg.sampler, this.supernet);
     this.loss = buildLoss(cfg.loss, DEFAULT_LOSS);
     this.distillLoss = buildLoss(cfg.distill_loss, DEFAULT_DISTILL_LOSS);
     this.numRandomSamples = cfg.num_random_samples ?? DEFAULT_NUM_RANDOM_SAMPLES;

@@ -31,7 +31,7 @@ export class SPOS extends BaseAlgorithm {
   constructor(cfg: SPOSConfig) {
     super(cfg);
     this.supernet = requireSupernet(this.architecture, 'SPOS', cfg.architecture.type);
-    this.sampler = buildSampler(cfg.sampler);
+    this.sampler = buildSampler(cfg.sampler, this.supernet);
     this.loss = buildLoss(cfg.loss, DEFAULT_LOSS);
   }
 

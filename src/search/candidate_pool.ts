@@ -58,7 +58,7 @@ export class CandidatePool {
     return new ConstraintError(
       `No candidate satisfying ${describeConstraints(this.constraints)} was found in ${tries} random samples; ` +
         `the sampled subnets had macs in [${this.seenMacs.join(', ')}] and params in [${this.seenParams.join(', ')}]. ` +
-        'Widen search_cfg.constraints.',
+        'Widen search_cfg.searcher.constraints.',
     );
   }
 

@@ -33,7 +33,26 @@ export class ConstraintError extends UserError {
 export function checkConstraints(constraints: SearchConstraints): void {
   for (const [key, range] of Object.entries(constraints) as [string, [number, number] | undefined][]) {
     if (range && range[0] > range[1]) {
-      throw new ConstraintError(`search constraints.${key} is [${range}]: its min is above its max.`);
+      throw new ConstraintError(`search_cfg.searcher.constraints.${key} is [${range}]: its min is above its max.`);
+    }
+  }
+}
+
+/**
+ * Throws if no subnet of a space whose complexity spans [min, max] can meet the constraints (a
+ * units slip such as MACs in millions), before any data is loaded or candidate scored.
+ */
+export function checkFeasible(constraints: SearchConstraints, space: { min: Complexity; max: Complexity }, where = 'search_cfg.searcher.constraints'): void {
+  for (const key of ['macs', 'params'] as const) {
+    const range = constraints[key];
+    if (!range) continue;
+    const side = range[1] < space.min[key] ? `below the smallest subnet (${space.min[key].toLocaleString('en-US')})` : range[0] > space.max[key] ? `above the largest subnet (${space.max[key].toLocaleString('en-US')})` : undefined;
+    if (side) {
+      throw new ConstraintError(
+        `${where}.${key} is [${range.join(', ')}], which lies ${side}: no subnet can meet it. The space spans macs ` +
+          `[${space.min.macs.toLocaleString('en-US')}, ${space.max.macs.toLocaleString('en-US')}] and params [${space.min.params.toLocaleString('en-US')}, ` +
+          `${space.max.params.toLocaleString('en-US')}] (plain counts, not millions); widen the range.`,
+      );
     }
   }
 }

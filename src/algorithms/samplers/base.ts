@@ -18,9 +18,10 @@ export interface SamplerConfig {
 
 export const DEFAULT_MAX_RETRIES = 200;
 
-/** A sampler option that cannot work (e.g. an invalid alias pattern). */
+/** A sampler option that cannot work (e.g. an invalid alias pattern): the config's fault, exit 2. */
 export class SamplerConfigError extends Error {
   override readonly name = 'SamplerConfigError';
+  readonly isUserError = true;
 }
 
 /** Schema properties every sampler accepts (constrained sampling). */
@@ -75,7 +76,7 @@ export abstract class BaseSampler implements SubnetSampler {
       this.draws++;
       return this.draw(supernet, ctx);
     }
-    this.checkFeasible(supernet, constraints);
+    this.check(supernet);
     for (let i = 0; i < this.maxRetries; i++) {
       const choices = this.draw(supernet, ctx);
       this.draws++;
@@ -114,14 +115,20 @@ export abstract class BaseSampler implements SubnetSampler {
     this.rejected = typeof state.rejected === 'number' ? state.rejected : 0;
   }
 
-  private checkFeasible(supernet: Supernet, constraints: ComplexityConstraints): void {
-    if (this.checked.has(supernet)) return;
+  /**
+   * Throw SamplingConstraintError if no subnet of `supernet` can meet the constraints, so a units
+   * slip fails when the algorithm is built rather than at the first step; `where` names the
+   * constraints in the message (their config path).
+   */
+  check(supernet: Supernet, where = 'The sampler constraints'): void {
+    const constraints = this.constraints;
+    if (!constraints || this.checked.has(supernet)) return;
     const space = spaceExtremes(supernet);
     const why = impossibility(constraints, space);
     if (why) {
       throw new SamplingConstraintError(
-        `Constrained sampling cannot succeed: ${why}. The constraints ask for ${describeConstraints(constraints)}; ` +
-          `the space spans ${describeSpace(space)}.`,
+        `${where} (${describeConstraints(constraints)}) cannot be met: ${why}; the space spans ${describeSpace(space)} ` +
+          '(MACs and params are plain counts, not millions). Widen the ranges or remove them.',
         constraints,
         space,
       );

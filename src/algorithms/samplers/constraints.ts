@@ -26,8 +26,9 @@ export const CONSTRAINTS_SCHEMA = {
   additionalProperties: false,
 };
 
-/** Raised when no subnet meeting the constraints is found, or the ranges cannot be met at all. */
+/** Raised when no subnet meeting the constraints is found, or the ranges cannot be met at all (the config's fault, exit 2). */
 export class SamplingConstraintError extends Error {
+  readonly isUserError = true;
   constructor(message: string, readonly constraints: ComplexityConstraints, readonly space: { min: Complexity; max: Complexity }) {
     super(message);
     this.name = 'SamplingConstraintError';

@@ -19,6 +19,8 @@ export interface SubnetSampler {
   max(supernet: Supernet, ctx: SamplerContext): SubnetChoices;
   /** The smallest currently allowed subnet (BigNAS's min path). */
   min(supernet: Supernet, ctx: SamplerContext): SubnetChoices;
+  /** Throw if no subnet of `supernet` can ever be drawn (e.g. constraints outside its range); `where` is the config path. */
+  check?(supernet: Supernet, where?: string): void;
   /** State beyond the rng (warm-up stage, rejection counts), saved in checkpoints. */
   getState(): Record<string, unknown>;
   setState(state: Record<string, unknown>): void;
