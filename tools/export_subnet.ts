@@ -5,9 +5,9 @@
 //     [--calib-samples N] [--no-tfjs] [--backend B] [--cfg-options k=v ...] [--debug]
 import 'reflect-metadata';
 import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseToolArgs, UsageError } from '../src/cli/args.js';
+import { prepareOutputDir } from '../src/cli/outputs.js';
 import { loadConfig } from '../src/cli/load_config.js';
 import { runCli } from '../src/cli/run.js';
 import { initBackend } from '../src/backend/index.js';
@@ -15,7 +15,7 @@ import { createServices } from '../src/services/container.js';
 import { calibrateBatchNorm } from '../src/evaluation/calibrate_bn.js';
 import { disposeBatches, preloadBatches } from '../src/evaluation/batches.js';
 import { exportSubnet } from '../src/evaluation/export/export_subnet.js';
-import { loadArchitecture, loaderFor, requireSupernetFor, sampleCountsOf, subnetArgsOf, subnetFromArgs, EvaluationSetupError } from '../src/evaluation/setup.js';
+import { loadArchitecture, loaderForModel, requireSupernetFor, sampleCountsOf, subnetArgsOf, subnetFromArgs, EvaluationSetupError } from '../src/evaluation/setup.js';
 
 const USAGE =
   'Usage: export_subnet.ts CONFIG CHECKPOINT (--arch CODE | --subnet YAML | --max | --min) --out DIR ' +
@@ -39,7 +39,11 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   if (args.positionals.length !== 2 || !out) throw new UsageError(USAGE);
   const [configPath, checkpointPath] = args.positionals as [string, string];
   const sel = subnetArgsOf(args.values);
+  if (sel.arch === undefined && sel.subnet === undefined && !sel.max && !sel.min) {
+    throw new UsageError(`Name the subnet to export with --arch, --subnet, --max or --min.\n${USAGE}`);
+  }
   const { config } = await loadConfig(configPath, args.cfgOptions);
+  const outDir = prepareOutputDir(out, '--out', 'config.yaml, subnet.ckpt, subnet.yaml and tfjs/');
   const { logger } = createServices({ logLevel: args.debug ? 'debug' : 'info' });
   await initBackend(args.backend, (msg) => logger.info(msg));
   const { calibSamples } = sampleCountsOf(args.values, config);
@@ -52,7 +56,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
     if (!choices) throw new UsageError(`Name the subnet to export with --arch, --subnet, --max or --min.\n${USAGE}`);
     supernet.mutator.set(choices);
     if (calibSamples > 0) {
-      const loader = loaderFor(config, 'train_dataloader');
+      const loader = loaderForModel(supernet, config, 'train_dataloader');
       const batches = await preloadBatches(loader, Math.min(calibSamples, loader.numSamples));
       try {
         const s = await calibrateBatchNorm(supernet, batches);
@@ -63,7 +67,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
       }
     }
     const res = await exportSubnet({
-      supernet, choices: supernet.mutator.current(), outDir: resolve(out), config, skipLayersModel: args.values['no-tfjs'] === true,
+      supernet, choices: supernet.mutator.current(), outDir, config, skipLayersModel: args.values['no-tfjs'] === true,
     });
     stdout.write(
       `exported subnet (${(res.complexity.macs / 1e6).toFixed(2)} M MACs, ${(res.complexity.params / 1e6).toFixed(3)} M params, ${res.graph.nodes.length} ops):\n` +

@@ -5,9 +5,10 @@
 //     [--backend B] [--debug]
 import 'reflect-metadata';
 import { realpathSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseToolArgs, UsageError } from '../src/cli/args.js';
+import { prepareOutputDir } from '../src/cli/outputs.js';
 import { loadConfig } from '../src/cli/load_config.js';
 import { runCli } from '../src/cli/run.js';
 import { initBackend } from '../src/backend/index.js';
@@ -16,11 +17,13 @@ import { SEARCHERS } from '../src/registry/registries.js';
 import { isSupernet } from '../src/models/types.js';
 import { readTestCfg } from '../src/evaluation/test_cfg.js';
 import { SubnetScorer, TimingTotals } from '../src/evaluation/subnet_scorer.js';
-import { EvaluationSetupError, loadArchitecture, loaderFor } from '../src/evaluation/setup.js';
+import { EvaluationSetupError, loadArchitecture, loaderForModel } from '../src/evaluation/setup.js';
+import { spaceExtremes } from '../src/algorithms/samplers/base.js';
+import { checkFeasible } from '../src/search/constraints.js';
 import { readSearchCfg } from '../src/search/search_cfg.js';
 import { writeSearchOutputs } from '../src/search/search_outputs.js';
 import { canonicalChoices } from '../src/search/canonical.js';
-import type { Searcher } from '../src/search/types.js';
+import type { SearchConstraints, Searcher } from '../src/search/types.js';
 
 const USAGE =
   'Usage: search.ts CONFIG CHECKPOINT [--work-dir D] [--cfg-options search_cfg.key=value ...] [--backend tensorflow|wasm|cpu] [--debug]';
@@ -34,7 +37,11 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   if (args.positionals.length !== 2) throw new UsageError(USAGE);
   const [configPath, checkpointPath] = args.positionals as [string, string];
   const { config } = await loadConfig(configPath, args.cfgOptions);
-  const workDir = resolve(args.workDir ?? join((config.work_dir as string | undefined) ?? join('work_dirs', basename(configPath, extname(configPath))), 'search'));
+  const workDir = prepareOutputDir(
+    args.workDir ?? join((config.work_dir as string | undefined) ?? join('work_dirs', basename(configPath, extname(configPath))), 'search'),
+    args.workDir !== undefined ? '--work-dir' : 'the search work dir',
+    'search_state.json, best_subnet.yaml, candidates.json and pareto.svg',
+  );
   const { logger } = createServices({ workDir, logLevel: args.debug ? 'debug' : 'info' });
   await initBackend(args.backend, (msg) => logger.info(msg));
 
@@ -47,8 +54,9 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
 
   const arch = loadArchitecture(config, checkpointPath);
   if (!isSupernet(arch)) throw new EvaluationSetupError('Search needs a supernet config (model.architecture with a mutator).');
-  const valLoader = loaderFor(config, 'val_dataloader');
-  const calibLoader = calibSamples > 0 ? loaderFor(config, 'train_dataloader') : undefined;
+  checkFeasible((searchCfg.searcher as { constraints?: SearchConstraints }).constraints ?? {}, spaceExtremes(arch));
+  const valLoader = loaderForModel(arch, config, 'val_dataloader');
+  const calibLoader = calibSamples > 0 ? loaderForModel(arch, config, 'train_dataloader') : undefined;
   const scorer = await SubnetScorer.fromLoaders(arch, {
     valLoader, valSamples: Math.min(valSamples ?? valLoader.numSamples, valLoader.numSamples),
     calibLoader, calibSamples: calibLoader ? Math.min(calibSamples, calibLoader.numSamples) : 0, topk: [1],

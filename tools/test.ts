@@ -15,7 +15,7 @@ import { calibrateBatchNorm } from '../src/evaluation/calibrate_bn.js';
 import { evaluateClassifier } from '../src/evaluation/evaluator.js';
 import { disposeBatches, preloadBatches } from '../src/evaluation/batches.js';
 import { readTestCfg } from '../src/evaluation/test_cfg.js';
-import { loadArchitecture, loaderFor, requireSupernetFor, sampleCountsOf, subnetArgsOf, subnetFromArgs } from '../src/evaluation/setup.js';
+import { loadArchitecture, loaderForModel, requireSupernetFor, sampleCountsOf, subnetArgsOf, subnetFromArgs } from '../src/evaluation/setup.js';
 
 const USAGE =
   'Usage: test.ts CONFIG CHECKPOINT [--arch CODE | --subnet YAML | --max | --min] [--calib-samples N] [--val-samples N] ' +
@@ -60,7 +60,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
     if (supernet && choices) supernet.mutator.set(choices);
     const result: TestResult = { metrics: {}, num_samples: 0, calibrated_samples: 0 };
     if (calibSamples > 0) {
-      const loader = loaderFor(config, 'train_dataloader');
+      const loader = loaderForModel(arch, config, 'train_dataloader');
       const batches = await preloadBatches(loader, Math.min(calibSamples, loader.numSamples));
       try {
         result.calibrated_samples = (await calibrateBatchNorm(arch, batches)).numSamples;
@@ -69,7 +69,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
         await loader.close();
       }
     }
-    const loader = loaderFor(config, 'test_dataloader', 'val_dataloader');
+    const loader = loaderForModel(arch, config, 'test_dataloader', 'val_dataloader');
     try {
       const res = await evaluateClassifier(arch, loader, { topk: testCfg.topk, maxSamples: valSamples });
       result.metrics = res.metrics;

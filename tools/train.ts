@@ -8,6 +8,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { parseToolArgs, UsageError } from '../src/cli/args.js';
+import { prepareOutputDir } from '../src/cli/outputs.js';
 import { loadConfig } from '../src/cli/load_config.js';
 import { runCli } from '../src/cli/run.js';
 import { initBackend } from '../src/backend/index.js';
@@ -87,13 +88,17 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   if (arch !== undefined) config.model = fixedSubnetModel(config.model as Record<string, unknown>, codeSpaceOfConfig(config).decode(arch));
   if (subnetFile !== undefined) config.model = fixedSubnetModel(config.model as Record<string, unknown>, resolve(subnetFile));
   const configName = basename(configPath, extname(configPath));
-  const workDir = resolve(args.workDir ?? (config.work_dir as string | undefined) ?? join('work_dirs', fixedTag ? `${configName}_${fixedTag}` : configName));
+  const workDirOption = args.workDir !== undefined ? '--work-dir' : config.work_dir !== undefined ? 'work_dir' : 'the default work dir';
+  const workDir = prepareOutputDir(
+    args.workDir ?? (config.work_dir as string | undefined) ?? join('work_dirs', fixedTag ? `${configName}_${fixedTag}` : configName),
+    workDirOption,
+    'checkpoints, logs and metrics',
+  );
   config.work_dir = workDir;
   if (args.seed !== undefined) applySeed(config, args.seed);
 
   const { container, logger } = createServices({ workDir, logLevel: args.debug ? 'debug' : 'info' });
   await initBackend(args.backend, (msg) => logger.info(msg));
-  await writeFileAtomic(join(workDir, `${configName}.yaml`), stringify(config, { aliasDuplicateObjects: false }));
 
   const runner = await buildRunner(config, {
     workDir,
@@ -113,6 +118,8 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   try {
     const resume = args.values.resume as string | undefined;
     if (resume !== undefined) await runner.resume(resume === '' ? true : resolve(resume));
+    // Written once the run is known to start, so a refused resume leaves the work dir's copy as it was.
+    await writeFileAtomic(join(workDir, `${configName}.yaml`), stringify(config, { aliasDuplicateObjects: false }));
     logger.info(`Training ${String((config.model as TypedConfig).type)} for ${runner.maxIters} iterations (${runner.itersPerEpoch} per epoch) in ${workDir}.`);
     const final = await runner.train();
     stdout.write(`${formatMetrics(final)}\nwork_dir: ${workDir} (final_metrics.json, scalars.jsonl, checkpoints)\n`);

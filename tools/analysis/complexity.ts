@@ -10,6 +10,8 @@ import { importConfigPlugins } from '../../src/cli/load_config.js';
 import { runCli } from '../../src/cli/run.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { applyOverrides } from '../../src/config/overrides.js';
+import { validateBuildable } from '../../src/config/validate.js';
+import { prepareOutputFile } from '../../src/cli/outputs.js';
 import { buildSupernetForCounting, complexityOfSubnets, findArchitectureConfig } from '../../src/models/complexity.js';
 import type { Complexity } from '../../src/models/types.js';
 import { loadSubnet } from '../../src/mutables/subnet_yaml.js';
@@ -60,6 +62,13 @@ export async function main(argv: string[], stdout: Output = process.stdout, stde
   applyOverrides(tracked, args.cfgOptions);
   await importConfigPlugins(tracked);
   const archCfg = findArchitectureConfig(tracked.data, file);
+  const model = tracked.data.model as Record<string, unknown> | undefined;
+  // Only the network is validated: a config for counting need not be complete enough to train.
+  validateBuildable('models', archCfg, archCfg === model?.architecture ? 'model.architecture' : archCfg === model ? 'model' : '', tracked.origins);
+  if (typeof v.out === 'string') {
+    if (resolve(v.out) === resolve(v.archs as string)) throw new UsageError(`--out ${v.out} is the --archs file itself; write the counts to another file.`);
+    prepareOutputFile(v.out, '--out');
+  }
   const net = buildSupernetForCounting(archCfg, file);
   // Codes are read in the format of this supernet's space; built only when codes are given.
   let space: ResNetCodeSpace | undefined;

@@ -3,6 +3,7 @@
 //   [--bootstrap N]  (adds a seeded 90 % percentile-bootstrap interval of Kendall tau over N resamples)
 import { basename } from 'node:path';
 import { UsageError, parseToolArgs, runCli } from '../../src/cli/index.js';
+import { prepareOutputFile } from '../../src/cli/outputs.js';
 import { scatterSvg, writePlot } from '../../src/evaluation/plots.js';
 import { bootstrapKendall } from '../../src/evaluation/rank_bootstrap.js';
 import { compareTrack1Files } from '../../src/evaluation/rank_consistency.js';
@@ -27,14 +28,15 @@ await runCli(async (argv) => {
   if (!Number.isInteger(resamples) || resamples < 0) {
     throw new UsageError(`--bootstrap takes a whole number of resamples (e.g. 1000), got "${args.values.bootstrap}".\n${USAGE}`);
   }
+  const plot = args.values.plot as string | undefined;
   const predicted = { path: predPath, entries: readTrack1File(predPath, { requireAcc: true }) };
   const truth = { path: truthPath, entries: readTrack1File(truthPath, { requireAcc: true }) };
+  if (plot !== undefined) prepareOutputFile(plot, '--plot');
   const { metrics, pairs } = compareTrack1Files(predicted, truth);
   // Missing keys go to stderr so that --json leaves exactly one object on stdout.
   if (pairs.onlyInPredicted.length > 0) console.error(`${pairs.onlyInPredicted.length} key(s) only in ${predPath}: ${some(pairs.onlyInPredicted)}`);
   if (pairs.onlyInTruth.length > 0) console.error(`${pairs.onlyInTruth.length} key(s) only in ${truthPath}: ${some(pairs.onlyInTruth)}`);
 
-  const plot = args.values.plot as string | undefined;
   if (plot !== undefined) {
     const svg = scatterSvg({
       points: Array.from(pairs.keys, (_, i) => ({ x: pairs.truth[i]!, y: pairs.predicted[i]! })),

@@ -1,5 +1,7 @@
 // Join Track-1 shard outputs: npx tsx tools/track1/merge.ts OUT SHARD_FILES... [--archs ORIGINAL.json]
+import { resolve } from 'node:path';
 import { UsageError, parseToolArgs, runCli } from '../../src/cli/index.js';
+import { prepareOutputFile } from '../../src/cli/outputs.js';
 import { mergeShards, readTrack1File, writeTrack1File } from '../../src/track1/index.js';
 
 const USAGE = 'usage: npx tsx tools/track1/merge.ts OUT.json SHARD.json... [--archs ORIGINAL.json] [--debug]';
@@ -13,9 +15,11 @@ await runCli((argv) => {
   const archs = args.values.archs as string | undefined;
   const [out, ...shardPaths] = args.positionals;
   if (out === undefined || shardPaths.length === 0) throw new UsageError(`Give the output file and at least one shard file.\n${USAGE}`);
-  if (shardPaths.includes(out) || out === archs) throw new UsageError(`The output ${out} is also an input; choose another output path.`);
+  const inputs = [...shardPaths, ...(archs === undefined ? [] : [archs])].map((p) => resolve(p));
+  if (inputs.includes(resolve(out))) throw new UsageError(`The output ${out} is also an input; choose another output path.`);
   const shards = shardPaths.map((path) => ({ path, entries: readTrack1File(path, { requireAcc: true }) }));
   const original = archs === undefined ? undefined : { path: archs, entries: readTrack1File(archs) };
+  prepareOutputFile(out, 'the output');
   if (!original) {
     console.error('merge: no --archs given: shards are interleaved in the order listed, and keys missing from every shard cannot be detected.');
   }

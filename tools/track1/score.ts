@@ -9,15 +9,17 @@
 //     [--backend B] [--cfg-options k=v ...] [--debug]
 import 'reflect-metadata';
 import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseToolArgs, UsageError } from '../../src/cli/args.js';
+import { prepareOutputFile } from '../../src/cli/outputs.js';
 import { loadConfig } from '../../src/cli/load_config.js';
 import { runCli } from '../../src/cli/run.js';
 import { initBackend } from '../../src/backend/index.js';
 import { createServices, getProgress } from '../../src/services/container.js';
 import { formatDuration } from '../../src/services/progress.js';
 import { SubnetScorer, TimingTotals } from '../../src/evaluation/subnet_scorer.js';
-import { EvaluationSetupError, loadArchitecture, loaderFor, sampleCountsOf } from '../../src/evaluation/setup.js';
+import { EvaluationSetupError, loadArchitecture, loaderForModel, sampleCountsOf } from '../../src/evaluation/setup.js';
 import { isSupernet } from '../../src/models/types.js';
 import { codeSpaceOfConfig } from '../../src/track1/supernet_code_space.js';
 import { readTrack1File } from '../../src/track1/format.js';
@@ -58,14 +60,23 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   // Codes are read in the format of the configured supernet's space (Track-1 or e.g. a mini space).
   const codes = codeSpaceOfConfig(config);
   const entries = selectShard(readTrack1File(archsPath, { validateCodes: codes }), shard);
+  if (resolve(outPath) === resolve(archsPath)) {
+    throw new UsageError(`--out ${outPath} is the --archs file itself; write the scores to another file so the architectures file is kept.`);
+  }
+  // Each score kind keeps its own journal, so a likelihood run never resumes from top-1 results.
+  const progressPath = prepareOutputFile(
+    (args.values.progress as string | undefined) ?? defaultProgressPath(scoreKind === 'top1' ? outPath : `${outPath}.${scoreKind}`),
+    args.values.progress !== undefined ? '--progress' : 'the progress file',
+  );
+  prepareOutputFile(outPath, '--out');
   const { logger } = createServices({ logLevel: args.debug ? 'debug' : 'info' });
   await initBackend(args.backend, (msg) => logger.info(msg));
   const { calibSamples, valSamples } = sampleCountsOf(args.values, config);
 
   const arch = loadArchitecture(config, checkpointPath);
   if (!isSupernet(arch)) throw new EvaluationSetupError('Track-1 scoring needs a supernet config (model.architecture with a mutator).');
-  const valLoader = loaderFor(config, 'val_dataloader');
-  const calibLoader = calibSamples > 0 ? loaderFor(config, 'train_dataloader') : undefined;
+  const valLoader = loaderForModel(arch, config, 'val_dataloader');
+  const calibLoader = calibSamples > 0 ? loaderForModel(arch, config, 'train_dataloader') : undefined;
   const t0 = performance.now();
   const scorer = await SubnetScorer.fromLoaders(arch, {
     valLoader, valSamples: Math.min(valSamples ?? valLoader.numSamples, valLoader.numSamples),
@@ -85,9 +96,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   try {
     const summary = await runScoringLoop({
       entries,
-      // Each score kind keeps its own journal, so a likelihood run never resumes from top-1 results.
-      progressPath: (args.values.progress as string | undefined) ??
-        defaultProgressPath(scoreKind === 'top1' ? outPath : `${outPath}.${scoreKind}`),
+      progressPath,
       outPath,
       order,
       score: async (batch) => {
