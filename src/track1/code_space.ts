@@ -12,8 +12,15 @@ export interface ResNetCodeSpaceSpec {
   depthChoices: readonly (readonly number[])[];
   ratios: readonly number[];
   inputSize: number;
-  /** The stem digit must equal stage 1's out digit (Track-1); else it is the `stem.out_channels` ratio. */
+  /** The stem width is stage 1's out width (Track-1); else the stem digit is the `stem.out_channels` ratio. */
   stemTiedToStage1: boolean;
+  /**
+   * Channel count of each width digit (index d - 1) for the stem and for each stage's residual
+   * path. With them, digits that must agree (the out digits of a stage's blocks, a tied stem and
+   * stage 1) may differ when they give the same channel count: the network is the same, and the
+   * Track-1 demo builds it. Without them the digits themselves must be equal.
+   */
+  outChannels?: { stem: readonly number[]; stages: readonly (readonly number[])[] };
   /** Named in error messages, e.g. "Track-1" or "the mini Track-1 space". */
   name?: string;
 }
@@ -43,7 +50,10 @@ const STEM_ALIAS = 'stem.out_channels';
  * The code format `[size][depth per stage][stem][2 digits (mid, out) per block slot per stage]` of
  * the Track-1 challenge, for any ResNet-style space: Track-1 is the 4-stage instance with depths
  * 2..5/2..5/2..8/2..5 and seven ratios; a 3-stage space with depths 1..3 has 1 + 3 + 1 + 18 digits.
- * Slots beyond a stage's depth are written 00; a stage's blocks share one out digit.
+ * Slots beyond a stage's depth are written 00; a stage's blocks share one out width. Decoding reads
+ * a stage's width from its first block's out digit; encoding writes it as every block's out digit
+ * (and the tied stem's), so a code whose equal-width digits differ decodes to the choices of the
+ * code with those digits made equal.
  */
 export class ResNetCodeSpace {
   readonly name: string;
@@ -53,6 +63,7 @@ export class ResNetCodeSpace {
   readonly ratios: readonly number[];
   readonly inputSize: number;
   readonly stemTiedToStage1: boolean;
+  readonly outChannels: ResNetCodeSpaceSpec['outChannels'];
   /** Digits without the size digit. */
   readonly bodyDigits: number;
   private readonly depthAliases: string[];
@@ -80,6 +91,11 @@ export class ResNetCodeSpace {
     this.ratios = [...spec.ratios];
     this.inputSize = spec.inputSize;
     this.stemTiedToStage1 = spec.stemTiedToStage1;
+    const oc = spec.outChannels;
+    if (oc && (oc.stem.length !== this.ratios.length || oc.stages.length !== this.stages || oc.stages.some((c) => c.length !== this.ratios.length))) {
+      throw new CodeSpaceError(`outChannels must give one channel count per ratio (${this.ratios.length}) for the stem and each of the ${this.stages} stages.`);
+    }
+    this.outChannels = oc;
     this.bodyDigits = this.stages + 1 + 2 * this.maxDepths.reduce((a, b) => a + b, 0);
     this.depthAliases = this.maxDepths.map((_, s) => depthAlias(s + 1));
     this.outAliases = this.maxDepths.map((_, s) => outAlias(s + 1));
@@ -144,10 +160,12 @@ export class ResNetCodeSpace {
 
     const outs: number[] = [];
     const mids: number[] = [];
+    const widths = this.outChannels;
     let pos = stemPos + 1;
     for (let s = 0; s < this.stages; s++) {
       const stage = s + 1;
       const depth = depths[s]!;
+      const stageWidths = widths?.stages[s];
       let stageOut = 0;
       for (let b = 0; b < this.maxDepths[s]!; b++, pos += 2) {
         const mid = code.charCodeAt(pos) - 48;
@@ -162,13 +180,19 @@ export class ResNetCodeSpace {
         checkUsedDigit(code, pos, mid, maxDigit, stage, b + 1, depth, 'mid');
         checkUsedDigit(code, pos + 1, out, maxDigit, stage, b + 1, depth, 'out');
         if (b === 0) stageOut = out;
-        else if (out !== stageOut) {
-          throw codeError(code, pos + 1, 'stage_out_mismatch', `stage ${stage} block ${b + 1} out digit differs from block 1's (${stageOut}); a stage has one residual width`);
+        else if (out !== stageOut && (stageWidths === undefined || stageWidths[out - 1] !== stageWidths[stageOut - 1])) {
+          const detail = stageWidths === undefined
+            ? `stage ${stage} block ${b + 1} out digit differs from block 1's (${stageOut})`
+            : `stage ${stage} block ${b + 1} out digit gives ${stageWidths[out - 1]} channels but block 1's (${stageOut}) gives ${stageWidths[stageOut - 1]}`;
+          throw codeError(code, pos + 1, 'stage_out_mismatch', `${detail}; a stage has one residual width`);
         }
         mids.push(mid);
       }
-      if (s === 0 && this.stemTiedToStage1 && stem !== stageOut) {
-        throw codeError(code, stemPos, 'stem_mismatch', `the stem digit must equal stage 1's out digit (${stageOut}); the stem feeds stage 1's residual path`);
+      if (s === 0 && this.stemTiedToStage1 && stem !== stageOut && (widths === undefined || widths.stem[stem - 1] !== widths.stem[stageOut - 1])) {
+        const detail = widths === undefined
+          ? `the stem digit must equal stage 1's out digit (${stageOut})`
+          : `the stem digit gives ${widths.stem[stem - 1]} channels but stage 1's out digit (${stageOut}) gives ${widths.stem[stageOut - 1]}`;
+        throw codeError(code, stemPos, 'stem_mismatch', `${detail}; the stem feeds stage 1's residual path`);
       }
       outs.push(stageOut);
     }

@@ -1,16 +1,25 @@
 import type { SubnetChoices } from '../mutables/types.js';
 import { Track1ChoicesError } from './errors.js';
 import { ResNetCodeSpace } from './code_space.js';
-import { TRACK1_DEPTH_RANGES, TRACK1_INPUT_SIZE, TRACK1_RATIOS } from './space.js';
+import { channelsForRatio } from '../mutables/make_divisible.js';
+import { TRACK1_DEPTH_RANGES, TRACK1_INPUT_SIZE, TRACK1_RATIOS, TRACK1_STAGE_BASE_CHANNELS, TRACK1_STEM_BASE_CHANNELS } from './space.js';
 
 export type Track1CodeLength = 51 | 52;
 
-/** The official Track-1 space (ResNet48: depths 2..5/2..5/2..8/2..5, seven ratios, 224 px) as a code space. */
+/**
+ * The official Track-1 space (ResNet48: depths 2..5/2..5/2..8/2..5, seven ratios, 224 px) as a code
+ * space. Channel counts are make_divisible(int(ratio * base), 8): digits 1 and 2, 3 and 4, and 5 to 7
+ * give the same width at base 64, digits 3 and 4 at base 128.
+ */
 export const TRACK1_CODE_SPACE = new ResNetCodeSpace({
   depthChoices: TRACK1_DEPTH_RANGES.map(([lo, hi]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i)),
   ratios: [...TRACK1_RATIOS],
   inputSize: TRACK1_INPUT_SIZE,
   stemTiedToStage1: true,
+  outChannels: {
+    stem: TRACK1_RATIOS.map((r) => channelsForRatio(r, TRACK1_STEM_BASE_CHANNELS)),
+    stages: TRACK1_STAGE_BASE_CHANNELS.map((base) => TRACK1_RATIOS.map((r) => channelsForRatio(r, base))),
+  },
   name: 'Track 1',
 });
 

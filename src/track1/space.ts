@@ -14,6 +14,10 @@ export const TRACK1_DEPTH_RANGES: readonly (readonly [number, number])[] = [
 /** Width ratio of code digit d (1..7) is TRACK1_RATIOS[d - 1]. */
 export const TRACK1_RATIOS = [1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7] as const;
 
+/** Base width of each stage's residual path and of the stem (TRACK1.md). */
+export const TRACK1_STAGE_BASE_CHANNELS = [64, 128, 256, 512] as const;
+export const TRACK1_STEM_BASE_CHANNELS = 64;
+
 /** The only input size the official list uses (size digit `1`). */
 export const TRACK1_INPUT_SIZE = 224;
 

@@ -1,4 +1,5 @@
 import { resolveResNetConfig, type ResNetSupernetInput } from '../models/resnet_supernet.js';
+import { channelsForRatio } from '../mutables/make_divisible.js';
 import { CodeSpaceError, ResNetCodeSpace } from './code_space.js';
 
 /**
@@ -12,11 +13,14 @@ export function codeSpaceOfSupernet(architecture: Record<string, unknown>, name?
     throw new CodeSpaceError(`Architecture codes are defined for ResNetSupernet spaces only; this config's architecture is ${JSON.stringify(type)}.`);
   }
   const cfg = resolveResNetConfig(architecture as unknown as ResNetSupernetInput);
+  const widths = (base: number) => cfg.width_ratios.map((r) => channelsForRatio(r, base, cfg.divisor));
+  const outBase = (base: number) => (cfg.block === 'Bottleneck' ? base * cfg.expansion : base);
   return new ResNetCodeSpace({
     depthChoices: cfg.stages.map((s) => s.depth_choices),
     ratios: cfg.width_ratios,
     inputSize: cfg.input_size,
     stemTiedToStage1: cfg.stem.tie_to_stage1,
+    outChannels: { stem: widths(cfg.stem.base_channels), stages: cfg.stages.map((s) => widths(outBase(s.base_channels))) },
     name: name ?? `this ${cfg.stages.length}-stage ResNetSupernet space`,
   });
 }

@@ -91,6 +91,27 @@ describe('Track-1 code codec', () => {
     expectCodeError(at(EXAMPLE, 52, '3'), 52, 'padding_nonzero');
   });
 
+  it('accepts digits that differ from the stage width digit but give the same channel count (the demo builds them)', () => {
+    // Stage 1 and the stem have base 64: digits 3 and 4 both give 56 channels. Stage 2 (base 128): 3 and 4 give 112.
+    const base = decodeTrack1Code(EXAMPLE);
+    const stemVariant = at(EXAMPLE, 6, '4');
+    const blockVariant = at(EXAMPLE, 10, '4');
+    for (const v of [stemVariant, blockVariant, at(stemVariant, 10, '4')]) {
+      expect(decodeTrack1Code(v), v).toEqual(base);
+      expect(encodeTrack1Code(decodeTrack1Code(v)), v).toBe(EXAMPLE);
+    }
+    // Block 1's digit names the stage width; the other blocks and the stem follow it when written back.
+    const firstBlock = at(EXAMPLE, 8, '4');
+    expect(decodeTrack1Code(firstBlock)['stage1.out_channels']).toBe(0.85);
+    expect(encodeTrack1Code(decodeTrack1Code(firstBlock))).toBe(at(at(at(EXAMPLE, 6, '4'), 8, '4'), 10, '4'));
+    const stage2 = '1242233313000000133413340053130000000000006515000000'; // stage 2 out digits 3, 4, 3, 4
+    expect(encodeTrack1Code(decodeTrack1Code(stage2))).toBe('1242233313000000133313330053130000000000006515000000');
+    // Different channel counts stay invalid, with both counts in the message.
+    const err = expectCodeError(at(EXAMPLE, 10, '5'), 10, 'stage_out_mismatch');
+    expect(err.message).toContain('out digit gives 48 channels but block 1\'s (3) gives 56');
+    expectCodeError(at(stage2, 20, '2'), 20, 'stage_out_mismatch');
+  });
+
   it('reports positions in the 51-digit form relative to that code', () => {
     const short = EXAMPLE.slice(1);
     expectCodeError(at(short, 9, '2'), 9, 'stage_out_mismatch');
