@@ -7,3 +7,4 @@ import './algorithms/index.js';
 import './evaluation/index.js';
 import './search/index.js';
 import './proxies/index.js';
+import './predictors/index.js';
