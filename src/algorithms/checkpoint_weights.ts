@@ -48,3 +48,25 @@ export function selectWeights(tensors: Record<string, Tensor>, names: readonly s
   }
   return null;
 }
+
+/**
+ * When no prefix fits all `names`: the checkpoint's tensors under the prefix that holds most of
+ * them, without the prefix, so a strict load can name what is missing, extra or of another shape.
+ * Null when the checkpoint holds none of the names under any prefix.
+ */
+export function closestWeights(tensors: Record<string, Tensor>, names: readonly string[]): Record<string, Tensor> | null {
+  const prefixes = new Set<string>();
+  for (const n of names) {
+    for (const k of Object.keys(tensors)) if (k === n || k.endsWith(`.${n}`)) prefixes.add(k.slice(0, k.length - n.length));
+    if (prefixes.size > 0) break;
+  }
+  let best: string | undefined;
+  let bestCount = 0;
+  for (const p of prefixes) {
+    const count = names.filter((n) => `${p}${n}` in tensors).length;
+    if (count > bestCount) [best, bestCount] = [p, count];
+  }
+  if (best === undefined) return null;
+  const p = best;
+  return Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith(p) && !k.slice(p.length).includes('/')).map(([k, t]) => [k.slice(p.length), t]));
+}

@@ -3,7 +3,7 @@ import { MODELS } from '../registry/registries.js';
 import type { TypedConfig } from '../registry/registry.js';
 import { AlgorithmConfigError } from './errors.js';
 import { SUBNET_SPEC_SCHEMA, fixSubnet, resolveSubnet, type SubnetSpec } from './subnet.js';
-import { readCheckpointTensors, resolveCheckpointPath, selectWeights } from './checkpoint_weights.js';
+import { closestWeights, readCheckpointTensors, resolveCheckpointPath, selectWeights } from './checkpoint_weights.js';
 import { loadCheckpointState } from '../engine/checkpoint_fit.js';
 
 export interface TeacherConfig {
@@ -41,7 +41,7 @@ export function buildTeacher(cfg: TeacherConfig): Classifier {
     const tensors = readCheckpointTensors(path);
     try {
       const names = Object.keys(teacher.stateDict());
-      const weights = selectWeights(tensors, names);
+      const weights = selectWeights(tensors, names) ?? closestWeights(tensors, names);
       if (!weights) {
         throw new AlgorithmConfigError(
           `Checkpoint ${path} (model.teacher.checkpoint) holds no weights of the teacher '${cfg.architecture.type}': ` +

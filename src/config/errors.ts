@@ -44,6 +44,12 @@ export function inFile(file: string | undefined): string {
   return file === '--cfg-options' ? ' (set by --cfg-options)' : ` in ${displayFile(file)}`;
 }
 
+/** A YAML parser's complaint in one line: its message without the code frame it appends. */
+export function yamlProblem(err: unknown): string {
+  const first = String((err as Error)?.message ?? err).split('\n')[0]!.trim();
+  return first.replace(/:$/, '');
+}
+
 export function didYouMean(suggestions: readonly string[]): string {
   if (suggestions.length === 0) return '';
   return ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?`;

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { closestNames, ConfigError, inFile } from './errors.js';
+import { closestNames, ConfigError, inFile, yamlProblem } from './errors.js';
 import { mergeInto, setsPath, type BaseConflict, type TrackedConfig } from './merge.js';
 import { Origins } from './origins.js';
 import { displayFile, displayValue, isMapping, type Mapping } from './paths.js';
@@ -67,7 +67,7 @@ function parseYaml(text: string, file: string): Mapping {
   try {
     data = parse(text, { merge: true });
   } catch (err) {
-    throw new ConfigError(`Cannot parse ${displayFile(file)} as YAML: ${(err as Error).message}`, { file }, { cause: err });
+    throw new ConfigError(`Cannot parse ${displayFile(file)} as YAML: ${yamlProblem(err)}.`, { file }, { cause: err });
   }
   if (data === null || data === undefined) return {};
   assertNoReservedKeys(data, file);

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { ConfigError } from './errors.js';
+import { ConfigError, yamlProblem } from './errors.js';
 import type { TrackedConfig } from './merge.js';
 import { CLI_ORIGIN } from './origins.js';
 import { childPath, displayValue, isMapping, type Mapping } from './paths.js';
@@ -39,7 +39,7 @@ export function parseOverride(text: string): Override {
   try {
     value = raw === '' ? '' : parse(raw);
   } catch (err) {
-    throw new ConfigError(`--cfg-options value for '${key}' is not valid YAML: ${raw} (${(err as Error).message})`, {
+    throw new ConfigError(`--cfg-options value for '${key}' is not valid YAML: ${raw} (${yamlProblem(err)}).`, {
       file: CLI_ORIGIN,
       path: key,
       value: raw,

@@ -7,7 +7,7 @@ import { loadSubnet } from '../mutables/subnet_yaml.js';
 import type { Mutator } from '../mutables/mutator.js';
 import type { DataLoader } from '../datasets/types.js';
 import { buildDataLoader } from '../datasets/loader/data_loader.js';
-import { readCheckpointTensors, resolveCheckpointPath, selectWeights } from '../algorithms/checkpoint_weights.js';
+import { closestWeights, readCheckpointTensors, resolveCheckpointPath, selectWeights } from '../algorithms/checkpoint_weights.js';
 import { loadCheckpointState } from '../engine/checkpoint_fit.js';
 import { codeSpaceOfConfig } from '../track1/supernet_code_space.js';
 import { UserError } from '../errors.js';
@@ -37,7 +37,7 @@ export function loadArchitecture(config: Record<string, unknown>, checkpointPath
   }
   try {
     const names = Object.keys(arch.stateDict());
-    const picked = selectWeights(tensors, names);
+    const picked = selectWeights(tensors, names) ?? closestWeights(tensors, names);
     if (!picked) {
       const have = Object.keys(tensors).filter((k) => k.startsWith('model/')).slice(0, 3);
       throw new EvaluationSetupError(

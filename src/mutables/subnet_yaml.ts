@@ -5,6 +5,7 @@ import type { Mutator as MutatorContract } from './types.js';
 import { Mutator } from './mutator.js';
 import { InvalidChoiceError, SubnetFileError } from './errors.js';
 import { assertNoReservedKeys } from '../config/safe_keys.js';
+import { yamlProblem } from '../config/errors.js';
 
 /** Parse mmrazor's subnet format `{alias: {chosen: value}}`; `source` names the file in errors. */
 export function parseSubnetYaml(text: string, source = '<string>'): SubnetChoices {
@@ -12,7 +13,7 @@ export function parseSubnetYaml(text: string, source = '<string>'): SubnetChoice
   try {
     doc = parse(text);
   } catch (e) {
-    throw new SubnetFileError(`Subnet file ${source} is not valid YAML: ${(e as Error).message}`, source);
+    throw new SubnetFileError(`Subnet file ${source} is not valid YAML: ${yamlProblem(e)}.`, source);
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new SubnetFileError(`Subnet file ${source} must be a mapping of aliases to {chosen: value}, got ${JSON.stringify(doc)}.`, source);

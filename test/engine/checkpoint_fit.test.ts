@@ -6,6 +6,7 @@ import type { Classifier } from '../../src/models/types.js';
 import { StateDictError } from '../../src/models/module.js';
 import { CheckpointMismatchError, loadCheckpointState } from '../../src/engine/checkpoint_fit.js';
 import { isUserError } from '../../src/errors.js';
+import { closestWeights, selectWeights } from '../../src/algorithms/checkpoint_weights.js';
 
 const net = (base: number) => MODELS.build<Classifier>({
   type: 'ResNetSupernet', in_channels: 1, input_size: 8, num_classes: 3, width_ratios: [1.0, 0.5], divisor: 2,
@@ -47,4 +48,15 @@ describe('loadCheckpointState', () => {
       other.dispose();
     }
   });
+
+  it('closestWeights takes the prefix holding most names, so a load can say which are missing or extra', async () => {
+    await tf.setBackend('cpu');
+    const [a, b, c] = [tf.zeros([1]), tf.zeros([2]), tf.zeros([3])];
+    const tensors = { 'model/architecture.x': a, 'model/architecture.y': b, 'model/architecture.extra': c, 'optim/x/momentum': a };
+    expect(selectWeights(tensors, ['x', 'y', 'z'])).toBeNull();
+    expect(closestWeights(tensors, ['x', 'y', 'z'])).toEqual({ x: a, y: b, extra: c });
+    expect(closestWeights(tensors, ['z'])).toBeNull();
+    tf.dispose([a, b, c]);
+  });
 });
+

@@ -7,7 +7,7 @@ import { DynamicLinear } from '../../models/ops/dynamic_linear.js';
 import { buildContext } from '../../models/ops/build_context.js';
 import { fixedChannels } from '../../mutables/sources.js';
 import { MODELS } from '../../registry/registries.js';
-import { readCheckpointTensors, resolveCheckpointPath, selectWeights } from '../../algorithms/checkpoint_weights.js';
+import { closestWeights, readCheckpointTensors, resolveCheckpointPath, selectWeights } from '../../algorithms/checkpoint_weights.js';
 import { loadCheckpointState } from '../../engine/checkpoint_fit.js';
 import { SubnetExportError, type GraphNode, type SubnetGraph } from './subnet_graph.js';
 
@@ -97,7 +97,8 @@ export class FixedNet extends Module implements Classifier {
   private loadInitialWeights(path: string): void {
     const tensors = readCheckpointTensors(path);
     try {
-      const picked = selectWeights(tensors, Object.keys(this.stateDict()));
+      const names = Object.keys(this.stateDict());
+      const picked = selectWeights(tensors, names) ?? closestWeights(tensors, names);
       if (!picked) throw new SubnetExportError(`FixedNet init_checkpoint ${path} does not hold this network's weights (was it exported for another subnet?).`);
       loadCheckpointState(this, picked, resolveCheckpointPath(path), 'this FixedNet (model.architecture.init_checkpoint)');
     } finally {
