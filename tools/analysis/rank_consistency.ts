@@ -1,7 +1,9 @@
 // Rank consistency of supernet-predicted vs stand-alone accuracies:
 // npx tsx tools/analysis/rank_consistency.ts PRED.json GT.json [--json] [--plot OUT.svg|OUT.png]
 //   [--bootstrap N]  (adds a seeded 90 % percentile-bootstrap interval of Kendall tau over N resamples)
+import { realpathSync } from 'node:fs';
 import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { UsageError, parseToolArgs, runCli } from '../../src/cli/index.js';
 import { prepareOutputFile } from '../../src/cli/outputs.js';
 import { scatterSvg, writePlot } from '../../src/evaluation/plots.js';
@@ -14,7 +16,7 @@ const USAGE = 'usage: npx tsx tools/analysis/rank_consistency.ts PRED.json GT.js
 const some = (keys: string[]): string => keys.slice(0, 5).map((k) => `"${k}"`).join(', ') + (keys.length > 5 ? ', ...' : '');
 const fmt = (v: number): string => (Number.isNaN(v) ? 'NaN (a side is constant)' : v.toFixed(4));
 
-await runCli(async (argv) => {
+export async function main(argv: string[]): Promise<number> {
   const args = parseToolArgs(argv, {
     json: { type: 'boolean' }, plot: { type: 'string' }, bootstrap: { type: 'string' }, help: { type: 'boolean', short: 'h' },
   });
@@ -64,4 +66,8 @@ await runCli(async (argv) => {
     ].join('\n'),
   );
   return 0;
-});
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  await runCli((argv) => main(argv));
+}

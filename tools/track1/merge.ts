@@ -1,12 +1,14 @@
 // Join Track-1 shard outputs: npx tsx tools/track1/merge.ts OUT SHARD_FILES... [--archs ORIGINAL.json]
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { UsageError, parseToolArgs, runCli } from '../../src/cli/index.js';
 import { prepareOutputFile } from '../../src/cli/outputs.js';
 import { mergeShards, readTrack1File, writeTrack1File } from '../../src/track1/index.js';
 
 const USAGE = 'usage: npx tsx tools/track1/merge.ts OUT.json SHARD.json... [--archs ORIGINAL.json] [--debug]';
 
-await runCli((argv) => {
+export function main(argv: string[]): number {
   const args = parseToolArgs(argv, { archs: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
   if (args.values.help) {
     console.log(USAGE);
@@ -27,4 +29,8 @@ await runCli((argv) => {
   writeTrack1File(out, merged);
   console.error(`merge: wrote ${merged.length} architectures from ${shards.length} shard(s) to ${out}.`);
   return 0;
-});
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  await runCli((argv) => main(argv));
+}
