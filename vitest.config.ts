@@ -8,5 +8,7 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: two test files at a time; WASM runs single-threaded per process.
     maxWorkers: 2,
+    // Two workers already fill both cores; a second libtorch thread per worker would contend.
+    env: { TFRAZOR_THREADS: '1' },
   },
 });

@@ -4,20 +4,30 @@ import { similarNames } from '../registry/registry.js';
 import { TOKENS } from '../services/tokens.js';
 import { tf } from '../tf.js';
 import { BackendUnavailableError, UnknownBackendError } from './errors.js';
+import { availableParallelism } from 'node:os';
+import { loadTorchAddon, type AddonLoad } from './torch/addon.js';
+import { activeTorchKernels, registerTorchKernels, removeTorchKernels } from './torch/register.js';
 import { registerWasmTrainingKernels } from './wasm/register.js';
 
-export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
+/** Engines in the order they are tried; 'torch' is libtorch kernels on the wasm host backend. */
+export const BACKEND_NAMES = ['tensorflow', 'torch', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** The backend in use and why it was chosen; registered as the TOKENS.backend service. */
 export interface BackendChoice {
   name: BackendName;
   reason: string;
+  /** Native threads of the engine (torch), where it has a setting. */
+  threads?: number;
 }
 
 export interface InitBackendOptions {
   /** Loads an optional package by name; tests replace it to simulate installed or absent ones. */
   importModule?: (name: string) => Promise<unknown>;
+  /** Threads of the torch engine; default $TFRAZOR_THREADS, else every core. */
+  threads?: number;
+  /** Loads the libtorch addon; tests replace it to simulate a missing or broken build. */
+  loadTorch?: () => AddonLoad;
 }
 
 // Native engines are optional: never dependencies, loaded only if the user installed one.
@@ -49,14 +59,15 @@ export function nativeInstallHint(): string {
 export async function initBackend(requested?: BackendName | string,
     log: (msg: string) => void = defaultLog, options: InitBackendOptions = {}): Promise<BackendChoice> {
   const forced = requested === undefined ? undefined : parseBackendName(requested);
+  const threads = options.threads ?? defaultThreads();
   if (current !== null && (forced === undefined || forced === current.name) &&
-      tf.getBackend() === current.name) {
+      tf.getBackend() === tfjsBackendOf(current.name) && (current.threads === undefined || current.threads === threads)) {
     return current;
   }
-  const importModule = options.importModule ?? importByName;
+  const loaders: Loaders = { importModule: options.importModule ?? importByName, loadTorch: options.loadTorch ?? loadTorchAddon };
   const choice = forced === undefined
-    ? await chooseAutomatically(importModule)
-    : await activateForced(forced, importModule);
+    ? await chooseAutomatically(loaders, threads)
+    : await activateForced(forced, loaders, threads);
   current = choice;
   container.register(TOKENS.backend, { useValue: choice });
   log(`backend: ${choice.name} (${choice.reason})`);
@@ -68,11 +79,29 @@ export async function useBackend(name: BackendName): Promise<BackendChoice> {
   return initBackend(name, () => undefined);
 }
 
-async function chooseAutomatically(importModule: (name: string) => Promise<unknown>): Promise<BackendChoice> {
+/** The TensorFlow.js backend an engine runs on. */
+export function tfjsBackendOf(name: BackendName): string {
+  return name === 'torch' ? 'wasm' : name;
+}
+
+function defaultThreads(): number {
+  const fromEnv = Number(process.env.TFRAZOR_THREADS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism();
+}
+
+interface Loaders {
+  importModule: (name: string) => Promise<unknown>;
+  loadTorch: () => AddonLoad;
+}
+
+async function chooseAutomatically({ importModule, loadTorch }: Loaders, threads: number): Promise<BackendChoice> {
   const skipped: string[] = [];
   const native = await tryNative(importModule);
   if (native.ok) return { name: 'tensorflow', reason: `${native.detail}; chosen first, native is fastest` };
   skipped.push(native.detail);
+  const torch = await tryTorch(importModule, loadTorch, threads);
+  if (torch.ok) return { name: 'torch', reason: `${skipped.join('; ')}; ${torch.detail}`, threads };
+  skipped.push(torch.detail);
   const wasm = await tryWasm(importModule);
   if (wasm.ok) return { name: 'wasm', reason: `${skipped.join('; ')}; ${wasm.detail}` };
   skipped.push(wasm.detail);
@@ -80,8 +109,16 @@ async function chooseAutomatically(importModule: (name: string) => Promise<unkno
   return { name: 'cpu', reason: `${skipped.join('; ')}; falling back to the pure-JS cpu backend` };
 }
 
-async function activateForced(name: BackendName,
-    importModule: (name: string) => Promise<unknown>): Promise<BackendChoice> {
+async function activateForced(name: BackendName, { importModule, loadTorch }: Loaders,
+    threads: number): Promise<BackendChoice> {
+  if (name === 'torch') {
+    const torch = await tryTorch(importModule, loadTorch, threads);
+    if (!torch.ok) {
+      throw new BackendUnavailableError(name, torch.detail,
+        'Install libtorch (`apt-get install libtorch-dev`, or set TFRAZOR_TORCH_DIR to a pip torch folder) and run `npm ci` again to build it.');
+    }
+    return { name, reason: `forced by --backend; ${torch.detail}`, threads };
+  }
   if (name === 'tensorflow') {
     const native = await tryNative(importModule);
     if (!native.ok) throw new BackendUnavailableError(name, native.detail, nativeInstallHint());
@@ -115,10 +152,27 @@ async function tryNative(importModule: (name: string) => Promise<unknown>): Prom
   return { ok: false, detail: failures.join(', ') };
 }
 
+async function tryTorch(importModule: (name: string) => Promise<unknown>, loadTorch: () => AddonLoad,
+    threads: number): Promise<Attempt> {
+  const load = loadTorch();
+  if (!load.ok) return { ok: false, detail: load.reason };
+  const wasm = await tryWasm(importModule);
+  if (!wasm.ok) return { ok: false, detail: `libtorch needs the wasm host backend: ${wasm.detail}` };
+  load.addon.setThreads(threads);
+  registerTorchKernels(load.addon);
+  const kernels = activeTorchKernels().length;
+  return {
+    ok: true,
+    detail: `libtorch ${load.addon.version()} with ${load.addon.threads()} thread(s) serves ${kernels} kernels ` +
+      '(convs and their gradients, train-mode batch norm, matmul); other ops on wasm',
+  };
+}
+
 async function tryWasm(importModule: (name: string) => Promise<unknown>): Promise<Attempt> {
   try {
     await importModule('@tensorflow/tfjs-backend-wasm');
     if (!(await activate('wasm'))) return { ok: false, detail: 'the wasm backend failed to start' };
+    removeTorchKernels();
     registerWasmTrainingKernels();
     return { ok: true, detail: 'wasm with the tfrazor training kernels (conv gradients, Tile, transposed matmul, leading-axis Sum/Mean, FusedBatchNorm)' };
   } catch (err) {

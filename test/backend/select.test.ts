@@ -3,6 +3,7 @@ import { container } from 'tsyringe';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { TOKENS } from '../../src/services/tokens.js';
 import { tf } from '../../src/tf.js';
+import { torchBuilt } from './torch/availability.js';
 
 type SelectModule = typeof import('../../src/backend/select.js');
 
@@ -27,6 +28,7 @@ function importWithout(...absent: string[]): (name: string) => Promise<unknown> 
 }
 
 const NATIVE = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
+const NO_TORCH = { loadTorch: () => ({ ok: false as const, reason: 'the libtorch engine is not built (test)' }) };
 
 describe('initBackend', () => {
   it('forces cpu', async () => {
@@ -46,7 +48,7 @@ describe('initBackend', () => {
 
   it('rejects an unknown name, listing the valid ones and the nearest', async () => {
     await expect(select.initBackend('wsam', () => undefined)).rejects.toThrow(
-      'Unknown backend "wsam" (from --backend). Valid names: tensorflow, wasm, cpu. Did you mean "wasm"?');
+      'Unknown backend "wsam" (from --backend). Valid names: tensorflow, torch, wasm, cpu. Did you mean "wasm"?');
     await expect(select.initBackend('gpu', () => undefined)).rejects.toBeInstanceOf(Error);
   });
 
@@ -63,10 +65,10 @@ describe('initBackend', () => {
   it('falls back to wasm when tfjs-node is absent, logging why', async () => {
     const logs: string[] = [];
     const choice = await select.initBackend(undefined, (m) => logs.push(m),
-      { importModule: importWithout(...NATIVE) });
+      { importModule: importWithout(...NATIVE), ...NO_TORCH });
     expect(choice.name).toBe('wasm');
     expect(logs).toHaveLength(1);
-    expect(logs[0]).toMatch(/^backend: wasm \(@tensorflow\/tfjs-node-gpu is not installed, @tensorflow\/tfjs-node is not installed; wasm/);
+    expect(logs[0]).toMatch(/^backend: wasm \(@tensorflow\/tfjs-node-gpu is not installed, @tensorflow\/tfjs-node is not installed; the libtorch engine is not built \(test\); wasm/);
     expect(container.resolve(TOKENS.backend)).toBe(choice);
   });
 
@@ -78,6 +80,7 @@ describe('initBackend', () => {
         if (name === '@tensorflow/tfjs-node') throw notInstalled(name);
         return import(name);
       },
+      ...NO_TORCH,
     });
     expect(choice.name).toBe('wasm');
     expect(choice.reason).toContain('@tensorflow/tfjs-node-gpu failed to load (libcudart.so.11.0');
@@ -85,7 +88,7 @@ describe('initBackend', () => {
 
   it('falls back to cpu when wasm cannot load either', async () => {
     const choice = await select.initBackend(undefined, () => undefined,
-      { importModule: importWithout(...NATIVE, '@tensorflow/tfjs-backend-wasm') });
+      { importModule: importWithout(...NATIVE, '@tensorflow/tfjs-backend-wasm'), ...NO_TORCH });
     expect(choice.name).toBe('cpu');
     expect(choice.reason).toContain('@tensorflow/tfjs-backend-wasm is not installed');
   });
@@ -98,6 +101,33 @@ describe('initBackend', () => {
     expect(second).toBe(first);
     expect(third).toBe(first);
     expect(logs).toHaveLength(1);
+  });
+
+  it('explains a forced torch engine that is not built, with the command that builds it', async () => {
+    const err = await select.initBackend('torch', () => undefined, NO_TORCH).catch((e: unknown) => e);
+    expect((err as Error).message).toContain('Backend "torch" was requested (--backend torch) but cannot be used: the libtorch engine is not built (test)');
+    expect((err as Error).message).toContain('apt-get install libtorch-dev');
+    expect((err as { isUserError?: boolean }).isUserError).toBe(true);
+  });
+
+  it('reports a torch build that fails to load, then falls back to wasm', async () => {
+    const choice = await select.initBackend(undefined, () => undefined, {
+      importModule: importWithout(...NATIVE),
+      loadTorch: () => ({ ok: false, reason: 'the libtorch engine at x.node failed to load (libc10.so: cannot open shared object file)' }),
+    });
+    expect(choice.name).toBe('wasm');
+    expect(choice.reason).toContain('failed to load (libc10.so');
+  });
+
+  it.skipIf(!torchBuilt)('chooses the built torch engine after tfjs-node, on the wasm host, with the thread count in the log', async () => {
+    const logs: string[] = [];
+    const choice = await select.initBackend(undefined, (m) => logs.push(m), { importModule: importWithout(...NATIVE), threads: 1 });
+    expect(choice.name).toBe('torch');
+    expect(choice.threads).toBe(1);
+    expect(tf.getBackend()).toBe('wasm');
+    expect(logs[0]).toMatch(/^backend: torch \(.*libtorch 1\.\d+\.\d+ with 1 thread\(s\) serves 11 kernels/);
+    expect((await select.useBackend('wasm')).name).toBe('wasm');
+    expect(tf.getKernel('TfrazorBatchNormTrain', 'wasm')).toBeUndefined();
   });
 
   it('useBackend switches between backends', async () => {

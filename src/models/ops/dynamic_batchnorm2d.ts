@@ -5,6 +5,7 @@ import type { ChannelSource } from '../../mutables/sources.js';
 import { mutablesOf } from '../../mutables/collect.js';
 import type { BuildContext } from './build_context.js';
 import type { Costed, ModuleCost, SpatialSize } from './cost.js';
+import { hasNativeBatchNorm, nativeBatchNormGrad, nativeBatchNormTrain } from '../../backend/native_ops.js';
 
 export interface DynamicBatchNorm2dOptions {
   channels: ChannelSource;
@@ -56,8 +57,23 @@ export class DynamicBatchNorm2d extends Module implements Costed {
     const gamma = pick(this.gamma);
     const beta = pick(this.beta);
     if (!this.training) return tf.batchNorm(x, pick(this.runningMean), pick(this.runningVar), beta, gamma, this.eps);
-    return this.trainNorm(x, gamma, beta) as Tensor4D;
+    return (hasNativeBatchNorm() ? this.trainNormNative : this.trainNorm)(x, gamma, beta) as Tensor4D;
   }
+
+  /** Batch-statistics normalisation as one engine kernel forward and one backward (torch engine). */
+  private readonly trainNormNative = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+    const [x, gamma, beta, save] = args as [Tensor4D, Tensor1D, Tensor1D, tf.GradSaveFunc];
+    const [y, mean, variance] = nativeBatchNormTrain(x, gamma, beta, this.eps);
+    this.updateRunningStats(mean, variance, x.shape[0] * x.shape[1] * x.shape[2]);
+    save([x, gamma, mean, variance]);
+    return {
+      value: y,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xs, g, m, v] = saved as [Tensor, Tensor, Tensor, Tensor];
+        return nativeBatchNormGrad(dy, xs, g, m, v, this.eps);
+      },
+    };
+  });
 
   /**
    * Batch-statistics normalisation with the closed-form backward pass: about 20 kernels per layer

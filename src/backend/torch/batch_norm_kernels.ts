@@ -1,0 +1,56 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { tf } from '../../tf.js';
+import type { TorchAddon } from './addon.js';
+import { isFloat, withHeapViews, type KernelArgs } from './heap.js';
+
+type Info = tf.TensorInfo;
+
+/** Custom kernel names: train-mode batch norm and its backward pass, one native call each. */
+export const BATCH_NORM_TRAIN = 'TfrazorBatchNormTrain';
+export const BATCH_NORM_GRAD = 'TfrazorBatchNormGrad';
+
+export class NativeKernelInputError extends Error {
+  constructor(kernel: string, detail: string) {
+    super(`${kernel}: ${detail}`);
+    this.name = 'NativeKernelInputError';
+  }
+}
+
+function checkInputs(kernel: string, x: Info, ...perChannel: (Info | undefined)[]): number {
+  const c = x.shape[3];
+  if (x.shape.length !== 4) throw new NativeKernelInputError(kernel, `expects NHWC input, got shape [${x.shape}]`);
+  for (const t of perChannel) {
+    if (t !== undefined && (t.shape.length !== 1 || t.shape[0] !== c)) {
+      throw new NativeKernelInputError(kernel, `expects per-channel [${c}] vectors, got [${t.shape}]`);
+    }
+  }
+  if (!isFloat(x, ...perChannel)) throw new NativeKernelInputError(kernel, 'expects float32 tensors');
+  return c;
+}
+
+/** {x, gamma?, beta?}, {varianceEpsilon} -> [y, batch mean, biased batch variance]. */
+export function batchNormTrainKernel(addon: TorchAddon) {
+  return (args: KernelArgs): Info[] => {
+    const { x, gamma, beta } = args.inputs as { x: Info; gamma?: Info; beta?: Info };
+    const eps = (args.attrs as unknown as { varianceEpsilon: number }).varianceEpsilon;
+    const c = checkInputs(BATCH_NORM_TRAIN, x, gamma, beta);
+    return withHeapViews(args.backend as BackendWasm, [x, gamma, beta], [x.shape, [c], [c]],
+      ([xv, gv, bv], [y, mean, variance]) => {
+        addon.batchNormTrain(xv!, x.shape, gv, bv, [c], eps, y, mean, variance);
+      });
+  };
+}
+
+/** {dy, x, gamma?, mean, variance}, {varianceEpsilon} -> [dx, dgamma, dbeta]. */
+export function batchNormGradKernel(addon: TorchAddon) {
+  return (args: KernelArgs): Info[] => {
+    const { dy, x, gamma, mean, variance } = args.inputs as { dy: Info; x: Info; gamma?: Info; mean: Info; variance: Info };
+    const eps = (args.attrs as unknown as { varianceEpsilon: number }).varianceEpsilon;
+    const c = checkInputs(BATCH_NORM_GRAD, x, gamma, mean, variance);
+    if (dy.shape.join() !== x.shape.join()) throw new NativeKernelInputError(BATCH_NORM_GRAD, 'dy and x differ in shape');
+    return withHeapViews(args.backend as BackendWasm, [dy, x, gamma, mean, variance], [x.shape, [c], [c]],
+      ([dyv, xv, gv, mv, vv], [dx, dgamma, dbeta]) => {
+        addon.batchNormBackward(dyv!, xv!, x.shape, gv, mv!, vv!, [c], eps, dx, dgamma, dbeta);
+      });
+  };
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { useBackend, type BackendName } from '../../../src/backend/index.js';
+import { ResNetSupernet, buildContext, batchNormLayers, type ResNetSupernetInput } from '../../../src/models/index.js';
+import { Rng } from '../../../src/services/rng.js';
+import { tf, type Tensor4D } from '../../../src/tf.js';
+import { torchBuilt } from './availability.js';
+
+const TINY: ResNetSupernetInput = {
+  in_channels: 2, input_size: 9, num_classes: 3, width_ratios: [1.0, 0.75, 0.5],
+  stem: { base_channels: 8, kernel_size: 3, stride: 1, max_pool: true },
+  stages: [
+    { depth_choices: [1, 2], base_channels: 8, stride: 1 },
+    { depth_choices: [1, 2], base_channels: 16, stride: 2 },
+  ],
+};
+
+interface StepResult { grads: Record<string, Float32Array>; runningVar: Float32Array[] }
+
+/** Gradients of a train-mode loss of a subnet and the running variances it leaves, on `backend`. */
+async function trainStep(backend: BackendName, choices: 'max' | 'min'): Promise<StepResult> {
+  await useBackend(backend);
+  const net = new ResNetSupernet(TINY, { ctx: buildContext({ seed: 7 }) });
+  if (choices === 'max') net.mutator.setMax(); else net.mutator.setMin();
+  net.train();
+  const x = tf.randomNormal([4, 9, 9, 2], 0.5, 2, 'float32', 2) as Tensor4D;
+  const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(net.forward(x))) as tf.Scalar, net.parameters());
+  const out = Object.fromEntries(Object.entries(grads).map(([k, g]) => [k.replace(/_\d+$/, ''), g.dataSync() as Float32Array]));
+  const runningVar = batchNormLayers(net).map((bn) => bn.runningVar!.dataSync() as Float32Array);
+  tf.dispose([x, value, ...Object.values(grads)]);
+  net.dispose();
+  return { grads: out, runningVar };
+}
+
+function relativeToLargest(a: Float32Array, ref: Float32Array): number {
+  const scale = Math.max(1e-12, ...Array.from(ref, Math.abs));
+  return Math.max(...Array.from(ref, (v, i) => Math.abs(v - a[i]))) / scale;
+}
+
+describe.skipIf(!torchBuilt)('training a supernet on the torch engine', () => {
+  // Whole-network float32 gradients through batch norm differ by summation order on any two engines
+  // (wasm vs cpu measures up to ~3e-6 here); 1e-4 of the largest gradient keeps a wide margin.
+  for (const choices of ['max', 'min'] as const) {
+    it(`${choices} subnet: gradients and running statistics match wasm and cpu`, async () => {
+      const torch = await trainStep('torch', choices);
+      for (const ref of ['wasm', 'cpu'] as const) {
+        const other = await trainStep(ref, choices);
+        expect(Object.keys(torch.grads).length).toBeGreaterThan(10);
+        for (const [i, v] of torch.runningVar.entries()) {
+          expect(relativeToLargest(v, other.runningVar[i]!), `running_var ${i} vs ${ref}`).toBeLessThan(1e-5);
+        }
+        const refGrads = Object.values(other.grads);
+        Object.values(torch.grads).forEach((g, i) => {
+          expect(relativeToLargest(g, refGrads[i]!), `gradient ${i} vs ${ref}`).toBeLessThan(1e-4);
+        });
+      }
+    });
+  }
+
+  it('1,000 SGD steps over random subnets: live tensors, backend buffers and native memory stay flat', async () => {
+    await useBackend('torch');
+    const net = new ResNetSupernet(TINY, { ctx: buildContext({ seed: 1 }) });
+    net.train();
+    const rng = new Rng(5);
+    const optimizer = tf.train.momentum(0.01, 0.9);
+    const x = tf.randomNormal([8, 9, 9, 2], 0, 1, 'float32', 3) as Tensor4D;
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const samples: { tensors: number; ids: number; rss: number }[] = [];
+    for (let step = 1; step <= 1000; step++) {
+      net.mutator.sample(rng);
+      optimizer.minimize(() => tf.mean(tf.square(net.forward(x))) as tf.Scalar, false, net.parameters());
+      if (step === 100 || step === 1000) {
+        samples.push({ tensors: tf.memory().numTensors, ids: backend.numDataIds(), rss: process.memoryUsage().rss });
+      }
+    }
+    const [at100, at1000] = samples as [typeof samples[0], typeof samples[0]];
+    expect(at1000.tensors).toBe(at100.tensors);
+    expect(at1000.ids).toBe(at100.ids);
+    // A leak of one activation-sized buffer per step would be > 1,000 x 5 KB; allow allocator noise.
+    expect(at1000.rss - at100.rss).toBeLessThan(16 * 2 ** 20);
+    tf.dispose(x);
+    optimizer.dispose();
+    net.dispose();
+  }, 120_000);
+});
