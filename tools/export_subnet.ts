@@ -45,7 +45,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   const { config } = await loadConfig(configPath, args.cfgOptions);
   const outDir = prepareOutputDir(out, '--out', 'config.yaml, subnet.ckpt, subnet.yaml and tfjs/');
   const { logger } = createServices({ logLevel: args.debug ? 'debug' : 'info' });
-  await initBackend(args.backend, (msg) => logger.info(msg));
+  await initBackend(args.backend, (msg) => logger.info(msg), { threads: args.threads });
   const { calibSamples } = sampleCountsOf(args.values, config);
 
   const arch = loadArchitecture(config, checkpointPath);

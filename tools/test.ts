@@ -48,7 +48,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   const sel = subnetArgsOf(args.values);
   const { config } = await loadConfig(configPath, args.cfgOptions);
   const { logger } = createServices({ logLevel: args.debug ? 'debug' : 'info' });
-  await initBackend(args.backend, (msg) => logger.info(msg));
+  await initBackend(args.backend, (msg) => logger.info(msg), { threads: args.threads });
 
   const testCfg = readTestCfg(config);
   const { calibSamples, valSamples } = sampleCountsOf(args.values, config);

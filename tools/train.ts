@@ -98,7 +98,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   if (args.seed !== undefined) applySeed(config, args.seed);
 
   const { container, logger } = createServices({ workDir, logLevel: args.debug ? 'debug' : 'info' });
-  await initBackend(args.backend, (msg) => logger.info(msg));
+  await initBackend(args.backend, (msg) => logger.info(msg), { threads: args.threads });
 
   const runner = await buildRunner(config, {
     workDir,

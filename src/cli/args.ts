@@ -13,6 +13,7 @@ export const SHARED_OPTIONS = {
   backend: { type: 'string' },
   'work-dir': { type: 'string' },
   seed: { type: 'string' },
+  threads: { type: 'string' },
 } as const satisfies Options;
 
 export interface ToolArgs {
@@ -23,6 +24,8 @@ export interface ToolArgs {
   backend?: string;
   workDir?: string;
   seed?: number;
+  /** Native engine threads (`--threads`); undefined = $TFRAZOR_THREADS or every core. */
+  threads?: number;
   /** All parsed option values, the tool's own included. */
   values: Record<string, string | boolean | (string | boolean)[] | undefined>;
 }
@@ -80,6 +83,11 @@ export function parseToolArgs(argv: readonly string[], options: Options = {}): T
   const seedText = values.seed as string | undefined;
   const seed = seedText === undefined ? undefined : Number(seedText);
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got '${seedText}'.`);
+  const threadsText = values.threads as string | undefined;
+  const threads = threadsText === undefined ? undefined : Number(threadsText);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+    throw new UsageError(`--threads must be a whole number of threads (1 or more), got '${threadsText}'.`);
+  }
   return {
     positionals: parsed.positionals,
     cfgOptions: (values['cfg-options'] as string[] | undefined) ?? [],
@@ -87,6 +95,7 @@ export function parseToolArgs(argv: readonly string[], options: Options = {}): T
     backend: values.backend as string | undefined,
     workDir: values['work-dir'] as string | undefined,
     seed,
+    threads,
     values,
   };
 }

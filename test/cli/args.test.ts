@@ -25,6 +25,10 @@ describe('parseToolArgs', () => {
     expect(() => parseToolArgs(['--nope'])).toThrow(UsageError);
     expect(() => parseToolArgs(['--cfg-options'])).toThrow(/at least one/);
     expect(() => parseToolArgs(['--seed', 'abc'])).toThrow(/integer/);
+    expect(() => parseToolArgs(['--threads', '0'])).toThrow(/--threads must be a whole number of threads \(1 or more\), got '0'/);
+    expect(() => parseToolArgs(['--threads', '2.5'])).toThrow(/got '2\.5'/);
+    expect(parseToolArgs(['--threads', '3']).threads).toBe(3);
+    expect(parseToolArgs([]).threads).toBeUndefined();
   });
 
   it('refuses a --cfg-options item without =, naming it, instead of taking it as a positional', () => {

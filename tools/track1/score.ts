@@ -70,7 +70,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   );
   prepareOutputFile(outPath, '--out');
   const { logger } = createServices({ logLevel: args.debug ? 'debug' : 'info' });
-  await initBackend(args.backend, (msg) => logger.info(msg));
+  await initBackend(args.backend, (msg) => logger.info(msg), { threads: args.threads });
   const { calibSamples, valSamples } = sampleCountsOf(args.values, config);
 
   const arch = loadArchitecture(config, checkpointPath);
