@@ -14,13 +14,16 @@ import { runCli } from '../src/cli/run.js';
 import { initBackend } from '../src/backend/index.js';
 import { createServices, getProgress } from '../src/services/container.js';
 import { SEARCHERS } from '../src/registry/registries.js';
-import { isSupernet } from '../src/models/types.js';
+import { isSupernet, type Supernet } from '../src/models/types.js';
 import { readTestCfg } from '../src/evaluation/test_cfg.js';
 import { SubnetScorer, TimingTotals } from '../src/evaluation/subnet_scorer.js';
 import { EvaluationSetupError, loadArchitecture, loaderForModel } from '../src/evaluation/setup.js';
 import { spaceExtremes } from '../src/algorithms/samplers/base.js';
 import { checkFeasible } from '../src/search/constraints.js';
 import { readSearchCfg } from '../src/search/search_cfg.js';
+import { buildProxy, loadProxyBatch, proxyScorer } from '../src/proxies/index.js';
+import type { TypedConfig } from '../src/registry/registry.js';
+import { tf } from '../src/tf.js';
 import { writeSearchOutputs } from '../src/search/search_outputs.js';
 import { canonicalChoices } from '../src/search/canonical.js';
 import type { SearchConstraints, Searcher } from '../src/search/types.js';
@@ -63,6 +66,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   });
   await valLoader.close();
   await calibLoader?.close();
+  const prior = await buildSearchPrior(searchCfg.prior, arch, config);
 
   const timings = new TimingTotals();
   const progress = getProgress();
@@ -74,6 +78,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
       complexity: (c) => arch.complexity(c),
       canonicalize: (c) => canonicalChoices(arch, c),
       checkpointPath: join(workDir, 'search_state.json'),
+      prior: prior?.score,
       score: async (choices) => {
         const res = await scorer.score(choices);
         timings.add(res.timings);
@@ -97,10 +102,19 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
     );
   } finally {
     progress.stop();
+    prior?.dispose();
     scorer.dispose();
     arch.dispose();
   }
   return 0;
+}
+
+/** search_cfg.prior as a subnet scorer: the proxy, and its batch of train images when it reads data. */
+async function buildSearchPrior(cfg: TypedConfig | undefined, supernet: Supernet, config: Record<string, unknown>) {
+  if (!cfg) return undefined;
+  const proxy = buildProxy(cfg);
+  const batch = proxy.batchSize > 0 ? await loadProxyBatch(config, proxy.batchSize) : undefined;
+  return { score: proxyScorer(proxy, { supernet, batch }), dispose: () => batch && tf.dispose([batch.images, batch.labels]) };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {

@@ -18,6 +18,8 @@ export interface EvolutionSearchConfig {
   constraints: SearchConstraints;
   seed: number;
   max_sample_tries: number;
+  /** With a prior: candidates drawn per generation per one scored (default 4 with a prior, 1 without). */
+  prior_oversample?: number;
 }
 
 export const EVOLUTION_SEARCH_SCHEMA = {
@@ -32,12 +34,17 @@ export const EVOLUTION_SEARCH_SCHEMA = {
     constraints: CONSTRAINTS_SCHEMA,
     seed: { description: 'Seed of the search RNG (sampling, mutation, crossover).', type: 'integer', default: 0 },
     max_sample_tries: { description: 'Random samples drawn per missing candidate before giving up (constraints too tight or space exhausted).', type: 'integer', minimum: 1, default: 1000 },
+    prior_oversample: {
+      description: 'With search_cfg.prior: each generation breeds and samples this many times population_size candidates, ranks them by the prior and scores only the best population_size on the supernet (default 4 with a prior).',
+      type: 'integer', minimum: 1,
+    },
   },
   required: [],
   additionalProperties: false,
 };
 
 const STATE_VERSION = 1;
+const DEFAULT_PRIOR_OVERSAMPLE = 4;
 
 /** Resumable state, saved after every scored candidate and at every generation boundary. */
 interface EvolutionState {
@@ -102,6 +109,10 @@ export class EvolutionSearch implements Searcher {
     };
     rng.setState(state.rng);
     const pool = new CandidatePool(ctx, cfg.constraints, state.scored);
+    const oversample = ctx.prior ? (cfg.prior_oversample ?? DEFAULT_PRIOR_OVERSAMPLE) : 1;
+    if (!ctx.prior && (cfg.prior_oversample ?? 1) > 1) {
+      throw new SearchStateError(`EvolutionSearch: prior_oversample is ${cfg.prior_oversample} but no prior is set; add search_cfg.prior (e.g. {type: ZenScore}).`);
+    }
     const total = cfg.population_size * cfg.max_generations;
     const save = (): void => {
       if (!ctx.checkpointPath) return;
@@ -112,7 +123,7 @@ export class EvolutionSearch implements Searcher {
 
     while (state.generation < cfg.max_generations) {
       if (state.population === null) {
-        state.population = this.fill(state.offspring, pool, space, rng);
+        state.population = await this.fill(state.offspring, pool, space, rng, oversample, ctx.prior);
         state.offspring = [];
         save();
       }
@@ -125,7 +136,7 @@ export class EvolutionSearch implements Searcher {
       const unique = [...new Map(contenders.map((c) => [candidateKey(c.choices), c])).values()];
       const parents = rankCandidates(unique, pool).slice(0, cfg.top_k);
       state.topK = parents.map((p) => candidateKey(p.choices));
-      state.offspring = this.breed(parents.map((p) => p.choices), pool, space, rng);
+      state.offspring = this.breed(parents.map((p) => p.choices), pool, space, rng, oversample);
       state.population = null;
       state.generation += 1;
       save();
@@ -134,14 +145,20 @@ export class EvolutionSearch implements Searcher {
     return { best, candidates: pool.all() };
   }
 
-  /** Offspring first, then random admissible samples not seen before, up to population_size. */
-  private fill(offspring: SubnetChoices[], pool: CandidatePool, space: CandidateSpace, rng: Rng): SubnetChoices[] {
-    const population = offspring.slice(0, this.cfg.population_size);
+  /**
+   * Offspring first, then random admissible samples not seen before, up to population_size; with a
+   * prior, up to oversample x population_size of them, of which the prior's best population_size
+   * are kept (ties keep the earlier candidate).
+   */
+  private async fill(offspring: SubnetChoices[], pool: CandidatePool, space: CandidateSpace, rng: Rng,
+      oversample = 1, prior?: SearchContext['prior']): Promise<SubnetChoices[]> {
+    const want = this.cfg.population_size * oversample;
+    const population = offspring.slice(0, want);
     const keys = new Set(population.map(candidateKey));
     let tries = 0;
-    const budget = this.cfg.max_sample_tries * this.cfg.population_size;
+    const budget = this.cfg.max_sample_tries * want;
     let admissibleSeen = population.length > 0 || pool.size > 0;
-    while (population.length < this.cfg.population_size && tries < budget) {
+    while (population.length < want && tries < budget) {
       tries++;
       const c = space.sample(rng);
       if (!pool.admissible(c)) continue;
@@ -152,10 +169,16 @@ export class EvolutionSearch implements Searcher {
       population.push(c);
     }
     if (!admissibleSeen) throw pool.noneAdmissible(tries);
-    return population;
+    if (!prior || population.length <= this.cfg.population_size) return population.slice(0, this.cfg.population_size);
+    const ranked: { c: SubnetChoices; s: number; i: number }[] = [];
+    for (const [i, c] of population.entries()) ranked.push({ c, s: await prior(c), i });
+    ranked.sort((a, b) => b.s - a.s || a.i - b.i);
+    return ranked.slice(0, this.cfg.population_size).map((r) => r.c);
   }
 
-  private breed(parents: SubnetChoices[], pool: CandidatePool, space: CandidateSpace, rng: Rng): SubnetChoices[] {
+  private breed(parents: SubnetChoices[], pool: CandidatePool, space: CandidateSpace, rng: Rng, oversample = 1): SubnetChoices[] {
+    const numMutation = this.cfg.num_mutation * oversample;
+    const numCrossover = this.cfg.num_crossover * oversample;
     const out: SubnetChoices[] = [];
     const keys = new Set<string>();
     const accept = (c: SubnetChoices): void => {
@@ -165,12 +188,12 @@ export class EvolutionSearch implements Searcher {
       out.push(c);
     };
     if (parents.length === 0) return out;
-    for (let i = 0, made = 0; i < this.cfg.num_mutation * 10 && made < this.cfg.num_mutation; i++) {
+    for (let i = 0, made = 0; i < numMutation * 10 && made < numMutation; i++) {
       const before = out.length;
       accept(space.mutate(rng.choice(parents), this.cfg.mutate_prob, rng));
       made += out.length - before;
     }
-    for (let i = 0, made = 0; i < this.cfg.num_crossover * 10 && made < this.cfg.num_crossover; i++) {
+    for (let i = 0, made = 0; i < numCrossover * 10 && made < numCrossover; i++) {
       const before = out.length;
       accept(space.crossover(rng.choice(parents), rng.choice(parents), rng));
       made += out.length - before;

@@ -9,6 +9,8 @@ export interface SearchCfg {
   calibrate_sample_num?: number;
   /** Validation images each candidate is scored on (defaults to test_cfg.val_sample_num). */
   val_sample_num?: number;
+  /** A registered proxy that EvolutionSearch ranks candidates by before scoring them (see prior_oversample). */
+  prior?: TypedConfig;
 }
 
 export const SEARCH_CFG_SCHEMA = {
@@ -23,6 +25,10 @@ export const SEARCH_CFG_SCHEMA = {
     calibrate_bn: { description: 'Re-calibrate BN per candidate (default: test_cfg.calibrate_bn).', type: 'boolean' },
     calibrate_sample_num: { description: 'Train-split images for calibration (default: test_cfg.calibrate_sample_num).', type: 'integer', minimum: 1 },
     val_sample_num: { description: 'Validation images per candidate, the same fixed ones for all (default: test_cfg.val_sample_num).', type: 'integer', minimum: 1 },
+    prior: {
+      'x-kind': 'proxies',
+      description: 'A zero-cost proxy, e.g. {type: ZenScore}: EvolutionSearch ranks prior_oversample x population_size candidates per generation by it and scores the best on the supernet.',
+    },
   },
   additionalProperties: false,
 };

@@ -26,6 +26,11 @@ export interface SearchContext {
   mutator: Mutator;
   complexity(choices: SubnetChoices): Complexity;
   score: CandidateScorer;
+  /**
+   * A cheap score (a zero-cost proxy or a fitted predictor, larger is better) that EvolutionSearch
+   * ranks its candidates by before it spends supernet evaluations on the best of them.
+   */
+  prior?: CandidateScorer;
   /** Map a candidate to the canonical form of its architecture (e.g. unused choices at their max) so equal architectures dedupe. */
   canonicalize?(choices: SubnetChoices): SubnetChoices;
   /** Where the searcher keeps its resumable state (JSON, written atomically); none: not resumable. */
