@@ -71,10 +71,10 @@ function applyOne(config: TrackedConfig, o: Override): void {
         );
       }
       if (last) node[index] = o.value;
-      else node = descend(node, index, o, here, o.path.slice(i + 1));
+      else node = descend(config, node, index, o, here, o.path.slice(i + 1));
     } else {
       if (last) node[part] = o.value;
-      else node = descend(node, part, o, here, o.path.slice(i + 1));
+      else node = descend(config, node, part, o, here, o.path.slice(i + 1));
     }
     path = here;
   }
@@ -82,11 +82,21 @@ function applyOne(config: TrackedConfig, o: Override): void {
   config.origins.record(path, o.value, CLI_ORIGIN);
 }
 
-function descend(node: Mapping | unknown[], key: string | number, o: Override, here: string, rest: string[]): Mapping | unknown[] {
+function descend(
+  config: TrackedConfig,
+  node: Mapping | unknown[],
+  key: string | number,
+  o: Override,
+  here: string,
+  rest: string[],
+): Mapping | unknown[] {
   const child = (node as Record<string | number, unknown>)[key];
   if (child === undefined) {
     const created: Mapping = {};
     (node as Record<string | number, unknown>)[key] = created;
+    // A mapping the command line made is the command line's: an error about it (say, a missing
+    // `type`) then names --cfg-options instead of the config file, which never had it.
+    config.origins.record(here, created, CLI_ORIGIN);
     return created;
   }
   if (isMapping(child) || Array.isArray(child)) return child;

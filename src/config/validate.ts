@@ -23,11 +23,23 @@ ajv.addKeyword({
   keyword: 'x-kind',
   schemaType: 'string',
   errors: false,
-  validate: (kind: string, data: unknown, _parent: unknown, cxt?: { instancePath: string }) => {
+  validate: (kind: string, data: unknown, parent: unknown, cxt?: { instancePath: string }) => {
+    mergeTypedDefault(data, (parent as { default?: unknown } | undefined)?.default);
     found.push({ kind, data, instancePath: cxt?.instancePath ?? '' });
     return true;
   },
 });
+/**
+ * A partial override of a typed section whose schema has a `{type, ...}` default (e.g. only
+ * `search_cfg.searcher.max_generations=10` on a config without a searcher) merges into that
+ * default instead of failing for want of `type`. Keys already given win; an explicit `type` keeps
+ * the mapping as it is, so another class never inherits the default's arguments.
+ */
+function mergeTypedDefault(data: unknown, fallback: unknown): void {
+  if (!isMapping(data) || data.type !== undefined || !isMapping(fallback) || typeof fallback.type !== 'string') return;
+  for (const [k, v] of Object.entries(structuredClone(fallback))) if (data[k] === undefined) data[k] = v;
+}
+
 // What an op or class refuses, its schema refuses first, so the error names the file and path.
 ajv.addKeyword({
   keyword: 'x-odd',
