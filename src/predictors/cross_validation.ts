@@ -30,7 +30,21 @@ export interface CvReport {
   /** Each baseline score column (a proxy), on the same test sets. */
   baselines: Record<string, Omit<CvSummary, 'taus'>>;
   /** Predictor tau minus the named baseline's, per split: mean, interval, and the share of splits the predictor wins. */
-  versus: { baseline: string; mean: number; low: number; high: number; wins: number };
+  versus: Versus;
+  /**
+   * The baseline a user with only the training labels would pick: per split, the one whose Kendall
+   * on the training subnets is highest, scored on the test subnets; and the predictor against it.
+   */
+  selected_baseline: Omit<CvSummary, 'taus'> & { picks: Record<string, number> };
+  versus_selected: Versus;
+}
+
+export interface Versus {
+  baseline: string;
+  mean: number;
+  low: number;
+  high: number;
+  wins: number;
 }
 
 function summarize(taus: number[], level: number): CvSummary {
@@ -55,6 +69,8 @@ export function crossValidate(x: readonly number[][], y: readonly number[], make
   const rng = new Rng(options.seed);
   const taus: number[] = [];
   const baseTaus: Record<string, number[]> = Object.fromEntries(Object.keys(baselines).map((k) => [k, []]));
+  const selectedTaus: number[] = [];
+  const picks: Record<string, number> = {};
   for (let r = 0; r < repeats; r++) {
     const order = rng.shuffle([...Array(n).keys()]);
     const train = order.slice(0, trainSize);
@@ -65,14 +81,31 @@ export function crossValidate(x: readonly number[][], y: readonly number[], make
     const truth = test.map((i) => y[i]!);
     taus.push(kendallTauB(pred, truth));
     for (const [name, col] of Object.entries(baselines)) baseTaus[name]!.push(kendallTauB(test.map((i) => col[i]!), truth));
+    const trainTruth = train.map((i) => y[i]!);
+    let pick: string | undefined;
+    let pickTau = -Infinity;
+    for (const [name, col] of Object.entries(baselines)) {
+      const t = kendallTauB(train.map((i) => col[i]!), trainTruth);
+      if (t > pickTau) [pick, pickTau] = [name, t];
+    }
+    if (pick) {
+      picks[pick] = (picks[pick] ?? 0) + 1;
+      selectedTaus.push(baseTaus[pick]!.at(-1)!);
+    }
   }
   const ref = against ?? Object.keys(baselines)[0];
-  const diffs = ref ? taus.map((t, i) => t - baseTaus[ref]![i]!) : [];
-  const d = diffs.length ? summarize(diffs, level) : undefined;
+  const versus = (name: string, other: number[]): Versus => {
+    const diffs = taus.map((t, i) => t - other[i]!);
+    const d = diffs.length && other.length ? summarize(diffs, level) : undefined;
+    return { baseline: name, mean: d?.mean ?? NaN, low: d?.low ?? NaN, high: d?.high ?? NaN, wins: d ? diffs.filter((v) => v > 0).length / diffs.length : NaN };
+  };
+  const selected = selectedTaus.length ? strip(summarize(selectedTaus, level)) : { mean: NaN, median: NaN, low: NaN, high: NaN };
   return {
     train_size: trainSize, test_size: n - trainSize, repeats, level,
     predictor: strip(summarize(taus, level)),
     baselines: Object.fromEntries(Object.entries(baseTaus).map(([k, v]) => [k, strip(summarize(v, level))])),
-    versus: { baseline: ref ?? '', mean: d?.mean ?? NaN, low: d?.low ?? NaN, high: d?.high ?? NaN, wins: diffs.filter((v) => v > 0).length / Math.max(1, diffs.length) },
+    versus: versus(ref ?? '', ref ? baseTaus[ref]! : []),
+    selected_baseline: { ...selected, picks },
+    versus_selected: versus('selected on the training subnets', selectedTaus),
   };
 }

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codeSpaceOfSupernet } from '../../src/track1/supernet_code_space.js';
 import { main } from '../../tools/predict.js';
+import { MODELS } from '../../src/registry/registries.js';
+import type { Supernet } from '../../src/models/types.js';
+import { buildProxy } from '../../src/proxies/index.js';
 import { lastJson, sink, writeTinyFixture } from '../tools/fixture.js';
 
 /** Every subnet of the tiny fixture's space with a made-up accuracy and a made-up proxy score. */
@@ -56,5 +59,24 @@ describe('tools/predict.ts', () => {
     expect(lastJson(o.text)).toMatchObject({ predictor: { type: 'Ridge', alphas: [0.1] }, features: ['zen'] });
     await expect(main(['predict', fx.config, model, '--archs', archs, '--out', join(fx.dir, 'p.json')], sink())).rejects.toThrow(/fitted on features zen/);
     await expect(main(['fit', fx.config, '--train', train, '--out', model, '--predictor', 'Gpnas'], sink())).rejects.toThrow(/Did you mean 'GPNAS'/);
+  });
+
+  it('PredictorScore makes a fitted model a proxy-like scorer, computing its named features with the given proxies', async () => {
+    const { fx, train, archs } = labelledFixture();
+    const space = codeSpaceOfSupernet(fx.architecture);
+    const net = MODELS.build<Supernet>(fx.architecture as never);
+    const all = { ...JSON.parse(readFileSync(train, 'utf8')), ...JSON.parse(readFileSync(archs, 'utf8')) } as Record<string, { arch: string }>;
+    const macsFile = join(fx.dir, 'macs.json');
+    writeFileSync(macsFile, JSON.stringify(Object.fromEntries(Object.entries(all).map(([k, v]) => [k, { arch: v.arch, acc: net.complexity(space.decode(v.arch)).macs }]))));
+    const model = join(fx.dir, 'm.json');
+    expect(await main(['fit', fx.config, '--train', train, '--out', model, '--predictor', 'Ridge', '--features', 'choices', '--feature', `m=${macsFile}`], sink())).toBe(0);
+    const out = join(fx.dir, 'pred.json');
+    expect(await main(['predict', fx.config, model, '--archs', archs, '--out', out, '--feature', `m=${macsFile}`], sink())).toBe(0);
+    const pred = JSON.parse(readFileSync(out, 'utf8')) as Record<string, { arch: string; acc: number }>;
+    const scorer = buildProxy({ type: 'PredictorScore', model, features: { m: { type: 'MACs' } } });
+    expect(scorer.batchSize).toBe(0);
+    for (const v of Object.values(pred)) expect(scorer.score({ supernet: net, choices: space.decode(v.arch) }).score).toBeCloseTo(v.acc, 12);
+    expect(() => buildProxy({ type: 'PredictorScore', model })).toThrow(/uses the features m/);
+    net.dispose();
   });
 });

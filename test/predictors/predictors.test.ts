@@ -122,12 +122,15 @@ describe('predictor plumbing', () => {
     const y = [...Array(16).keys()].map((i) => i + 0.5 * Math.sin(i));
     const x = y.map((v) => [v]);
     const noisy = y.map((v, i) => v + 6 * Math.cos(7 * i));
-    const cv = crossValidate(x, y, () => new RidgeRegression(), { trainSize: 6, repeats: 20, seed: 1 }, { noisy, exact: y }, 'noisy');
+    const cv = crossValidate(x, y, () => new RidgeRegression(), { trainSize: 6, repeats: 20, seed: 1 }, { exact: y, noisy }, 'noisy');
     expect(cv).toMatchObject({ train_size: 6, test_size: 10, repeats: 20 });
     expect(cv.predictor.mean).toBe(1);
     expect(cv.baselines.exact!.mean).toBe(1);
     expect(cv.baselines.noisy!.mean).toBeLessThan(0.9);
     expect(cv.versus).toMatchObject({ baseline: 'noisy', wins: 1 });
+    // With only the training labels the exact column ranks the training subnets best (ties go to the first listed).
+    expect(cv.selected_baseline).toMatchObject({ mean: 1, picks: { exact: 20 } });
+    expect(cv.versus_selected).toMatchObject({ mean: 0, wins: 0 });
     expect(crossValidate(x, y, () => new RidgeRegression(), { trainSize: 6, repeats: 20, seed: 1 }, { noisy }).baselines).toEqual(
       { noisy: cv.baselines.noisy });
     expect(() => crossValidate(x, y, () => new RidgeRegression(), { trainSize: 15, repeats: 1, seed: 0 })).toThrow(/too few/);
