@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseToolArgs, UsageError } from '../src/cli/args.js';
+import { SUBNET_OPTIONS } from '../src/cli/subnet_options.js';
 import { prepareOutputDir } from '../src/cli/outputs.js';
 import { loadConfig } from '../src/cli/load_config.js';
 import { runCli } from '../src/cli/run.js';
@@ -27,13 +28,15 @@ interface Output {
 
 export async function main(argv: string[], stdout: Output = process.stdout): Promise<number> {
   const args = parseToolArgs(argv, {
-    arch: { type: 'string' },
-    subnet: { type: 'string' },
-    max: { type: 'boolean' },
-    min: { type: 'boolean' },
-    out: { type: 'string' },
-    'calib-samples': { type: 'string' },
-    'no-tfjs': { type: 'boolean' },
+    ...SUBNET_OPTIONS,
+    out: { type: 'string', value: 'DIR', description: 'Folder to write config.yaml, subnet.ckpt, subnet.yaml and tfjs/ into (required).' },
+    'no-tfjs': { type: 'boolean', description: 'Skip the TF.js LayersModel (tfjs/model.json + weights.bin).' },
+  }, {
+    tool: 'export_subnet',
+    usage: 'CONFIG CHECKPOINT (--arch CODE | --subnet FILE.yaml | --max | --min) --out DIR [options]',
+    summary: 'Export one subnet of a trained supernet as a stand-alone network with BN re-calibrated: config.yaml, subnet.ckpt, subnet.yaml and a TF.js LayersModel.',
+    arguments: { CONFIG: 'The YAML config the checkpoint was trained with.', CHECKPOINT: 'A .ckpt file, or a work dir (its latest checkpoint).' },
+    examples: ['configs/mnist/resnet_mini_bignas.yaml work_dirs/resnet_mini_bignas --subnet work_dirs/resnet_mini_bignas/search/best_subnet.yaml --out exported/'],
   });
   const out = args.values.out as string | undefined;
   if (args.positionals.length !== 2 || !out) throw new UsageError(USAGE);

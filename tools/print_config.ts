@@ -28,7 +28,13 @@ export function configToYaml(config: Record<string, unknown>): string {
 }
 
 export async function main(argv: string[], stdout: { write(text: string): unknown } = process.stdout): Promise<number> {
-  const args = parseToolArgs(argv);
+  const args = parseToolArgs(argv, {}, {
+    tool: 'print_config',
+    usage: 'CONFIG [--cfg-options KEY=VALUE ...]',
+    summary: 'Print a config as the tools see it: _base_ files merged, --cfg-options applied, validated, every default filled in.',
+    arguments: { CONFIG: 'A YAML config.' },
+    examples: ['configs/mnist/resnet_mini_bignas.yaml --cfg-options train_cfg.max_epochs=3'],
+  });
   if (args.positionals.length !== 1) {
     throw new UsageError('Usage: print_config.ts CONFIG [--cfg-options key.path=value ...] [--debug]');
   }

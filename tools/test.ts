@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseToolArgs, UsageError } from '../src/cli/args.js';
+import { SUBNET_OPTIONS } from '../src/cli/subnet_options.js';
 import { loadConfig } from '../src/cli/load_config.js';
 import { runCli } from '../src/cli/run.js';
 import { initBackend } from '../src/backend/index.js';
@@ -36,12 +37,14 @@ export interface TestResult {
 
 export async function main(argv: string[], stdout: Output = process.stdout): Promise<number> {
   const args = parseToolArgs(argv, {
-    arch: { type: 'string' },
-    subnet: { type: 'string' },
-    max: { type: 'boolean' },
-    min: { type: 'boolean' },
-    'calib-samples': { type: 'string' },
-    'val-samples': { type: 'string' },
+    ...SUBNET_OPTIONS,
+    'val-samples': { type: 'string', value: 'N', description: 'Evaluate on the first N images (default test_cfg.val_sample_num, else all).' },
+  }, {
+    tool: 'test',
+    usage: 'CONFIG CHECKPOINT [--arch CODE | --subnet FILE.yaml | --max | --min] [options]',
+    summary: "Top-1/top-5 of one subnet of a trained supernet (BN re-calibrated on train-split images) or of an exported subnet, on test_dataloader (else val_dataloader).",
+    arguments: { CONFIG: 'The YAML config the checkpoint was trained with (or an exported config.yaml).', CHECKPOINT: 'A .ckpt file, or a work dir (its latest checkpoint).' },
+    examples: ['configs/mnist/resnet_mini_bignas.yaml work_dirs/resnet_mini_bignas --min'],
   });
   if (args.positionals.length !== 2) throw new UsageError(USAGE);
   const [configPath, checkpointPath] = args.positionals as [string, string];

@@ -73,9 +73,15 @@ function formatMetrics(final: FinalMetrics): string {
 
 export async function main(argv: string[], stdout: Output = process.stdout): Promise<number> {
   const args = parseToolArgs(normaliseResume(argv), {
-    resume: { type: 'string' },
-    arch: { type: 'string' },
-    subnet: { type: 'string' },
+    resume: { type: 'string', value: '[FILE.ckpt]', description: "Continue from FILE.ckpt, or without a file from the work dir's latest checkpoint." },
+    arch: { type: 'string', value: 'CODE', description: 'Train one fixed subnet (a Track-1 code) of the supernet stand-alone.' },
+    subnet: { type: 'string', value: 'FILE.yaml', description: 'Train one fixed subnet, given as a subnet file, stand-alone.' },
+  }, {
+    tool: 'train',
+    usage: 'CONFIG [options]',
+    summary: 'Train the algorithm of a config (a supernet, a distillation or one fixed subnet) and report validation accuracy. Ctrl-C saves iter_N.ckpt and exits 130; --resume continues exactly.',
+    arguments: { CONFIG: 'A YAML config (configs/...), with its _base_ files.' },
+    examples: ['configs/mnist/resnet_mini_bignas.yaml', 'configs/mnist/resnet_mini_spos.yaml --resume', 'configs/track1/resnet48_spos.yaml --cfg-options train_cfg.max_epochs=60'],
   });
   if (args.positionals.length !== 1) throw new UsageError(USAGE);
   const arch = args.values.arch as string | undefined;

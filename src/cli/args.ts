@@ -1,20 +1,23 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { UserError } from '../errors.js';
+import { formatHelp, HelpRequest, type ToolHelp, type ToolOption, type ToolOptions } from './help.js';
 
 /** Wrong command-line usage (unknown option, missing argument). */
 export class UsageError extends UserError {}
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-
 /** Options every tool accepts. */
 export const SHARED_OPTIONS = {
-  'cfg-options': { type: 'string', multiple: true },
-  debug: { type: 'boolean', default: false },
-  backend: { type: 'string' },
-  'work-dir': { type: 'string' },
-  seed: { type: 'string' },
-  threads: { type: 'string' },
-} as const satisfies Options;
+  'cfg-options': {
+    type: 'string', multiple: true, value: 'KEY=VALUE',
+    description: 'Override config keys, values read as YAML (train_cfg.max_epochs=3); every word up to the next option.',
+  },
+  backend: { type: 'string', value: 'NAME', description: 'Engine: tensorflow, torch, wasm or cpu (default: the fastest installed).' },
+  threads: { type: 'string', value: 'N', description: 'Threads of the torch engine (default: $TFRAZOR_THREADS, else every core).' },
+  'work-dir': { type: 'string', value: 'DIR', description: 'Folder for outputs (tools that write one; default under work_dirs/).' },
+  seed: { type: 'string', value: 'N', description: "Seed for the run's randomness (overrides randomness.seed)." },
+  debug: { type: 'boolean', default: false, description: 'Debug log lines, and stack traces with error messages.' },
+  help: { type: 'boolean', short: 'h', description: 'Print this help and exit.' },
+} as const satisfies ToolOptions;
 
 export interface ToolArgs {
   positionals: string[];
@@ -65,13 +68,30 @@ function expandCfgOptions(argv: readonly string[]): string[] {
   return out;
 }
 
-/** Parse a tool's argv: the shared options plus `options`; positionals are allowed. */
-export function parseToolArgs(argv: readonly string[], options: Options = {}): ToolArgs {
+/** What node:util parseArgs reads of an option (it refuses keys it does not know). */
+function parseArgsOption({ type, short, multiple, default: dflt }: ToolOption) {
+  return { type, ...(short ? { short } : {}), ...(multiple ? { multiple } : {}), ...(dflt !== undefined ? { default: dflt } : {}) };
+}
+
+/** `-h` / `--help` before a `--` (a value can never be one: both are option words). */
+function wantsHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
+/**
+ * Parse a tool's argv: the shared options plus `options`; positionals are allowed. With `--help`
+ * or `-h` anywhere, throws HelpRequest with the help text (usage and summary from `help`, one line
+ * per option from each option's description) instead of parsing.
+ */
+export function parseToolArgs(argv: readonly string[], options: ToolOptions = {}, help?: ToolHelp): ToolArgs {
+  if (wantsHelp(argv)) throw new HelpRequest(formatHelp(help, options, SHARED_OPTIONS));
+  const all: ToolOptions = { ...SHARED_OPTIONS, ...options };
   let parsed;
   try {
     parsed = parseArgs({
       args: expandCfgOptions(argv),
-      options: { ...SHARED_OPTIONS, ...options },
+      options: Object.fromEntries(Object.entries(all).map(([k, o]) => [k, parseArgsOption(o)])),
       allowPositionals: true,
       strict: true,
     });

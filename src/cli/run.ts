@@ -1,4 +1,5 @@
 import { isUserError } from '../errors.js';
+import { HelpRequest } from './help.js';
 
 interface ErrorStream {
   write(text: string): unknown;
@@ -34,18 +35,25 @@ function stackWithCauses(err: unknown): string {
 
 /**
  * Run a tool's main function: its return value (or 0) becomes the exit code; errors are reported
- * by `reportError`. `--debug` anywhere in argv shows stacks. Returns the exit code it set.
+ * by `reportError`; `--help` (a HelpRequest) prints the help to `stdout` and exits 0. `--debug`
+ * anywhere in argv shows stacks. Returns the exit code it set.
  */
 export async function runCli(
   main: (argv: string[]) => Promise<number | void> | number | void,
   argv: string[] = process.argv.slice(2),
   stderr: ErrorStream = process.stderr,
+  stdout: ErrorStream = process.stdout,
 ): Promise<number> {
   let code: number;
   try {
     code = (await main(argv)) ?? 0;
   } catch (err) {
-    code = reportError(err, argv.includes('--debug'), stderr);
+    if (err instanceof HelpRequest) {
+      stdout.write(err.text);
+      code = 0;
+    } else {
+      code = reportError(err, argv.includes('--debug'), stderr);
+    }
   }
   process.exitCode = code;
   return code;

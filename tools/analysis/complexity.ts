@@ -43,12 +43,18 @@ function decodeEntry(space: ResNetCodeSpace, file: string, key: string, code: st
 
 export async function main(argv: string[], stdout: Output = process.stdout, stderr: Output = process.stderr): Promise<number> {
   const args = parseToolArgs(argv, {
-    archs: { type: 'string' },
-    out: { type: 'string' },
-    subnet: { type: 'string', multiple: true },
-    arch: { type: 'string', multiple: true },
-    max: { type: 'boolean', default: false },
-    min: { type: 'boolean', default: false },
+    archs: { type: 'string', value: 'FILE.json', description: 'A Track-1 JSON of architectures to count (with --out).' },
+    out: { type: 'string', value: 'OUT.json', description: 'Where to write the Track-1 JSON with macs and params filled in (with --archs).' },
+    subnet: { type: 'string', multiple: true, value: 'FILE.yaml', description: 'Count a subnet file (repeatable).' },
+    arch: { type: 'string', multiple: true, value: 'CODE', description: 'Count a Track-1 architecture code (repeatable).' },
+    max: { type: 'boolean', default: false, description: 'Count the largest subnet.' },
+    min: { type: 'boolean', default: false, description: 'Count the smallest subnet.' },
+  }, {
+    tool: 'analysis/complexity',
+    usage: 'CONFIG (--archs FILE.json --out OUT.json | --subnet FILE.yaml | --arch CODE | --max | --min) [options]',
+    summary: "MACs and params of subnets of a config's supernet, counted analytically (no tensors, no data); one JSON line per subnet.",
+    arguments: { CONFIG: 'A YAML config with model.architecture (only the network is validated).' },
+    examples: ['configs/track1/resnet48_bignas.yaml --max --min'],
   });
   const v = args.values;
   if (args.positionals.length !== 1) throw new UsageError(USAGE);

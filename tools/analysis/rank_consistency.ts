@@ -18,12 +18,16 @@ const fmt = (v: number): string => (Number.isNaN(v) ? 'NaN (a side is constant)'
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseToolArgs(argv, {
-    json: { type: 'boolean' }, plot: { type: 'string' }, bootstrap: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    json: { type: 'boolean', description: 'Print one JSON object of the metrics instead of text.' },
+    plot: { type: 'string', value: 'OUT.svg|OUT.png', description: 'Draw predicted vs ground-truth accuracy as a scatter plot.' },
+    bootstrap: { type: 'string', value: 'N', description: "Add a seeded 90 % percentile-bootstrap interval of Kendall's tau over N resamples." },
+  }, {
+    tool: 'analysis/rank_consistency',
+    usage: 'PRED.json GT.json [options]',
+    summary: "Rank consistency (Kendall's tau, Spearman, Pearson) of supernet-predicted against stand-alone accuracies of the same Track-1 keys.",
+    arguments: { 'PRED.json': 'Track-1 JSON with predicted acc.', 'GT.json': 'Track-1 JSON with ground-truth acc.' },
+    examples: ['submission.json ground_truth.json --json --plot scatter.svg'],
   });
-  if (args.values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   if (args.positionals.length !== 2) throw new UsageError(`Give exactly two files, PRED.json and GT.json.\n${USAGE}`);
   const [predPath, truthPath] = args.positionals as [string, string];
   const resamples = args.values.bootstrap === undefined ? 0 : Number(args.values.bootstrap);

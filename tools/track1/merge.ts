@@ -9,11 +9,15 @@ import { mergeShards, readTrack1File, writeTrack1File } from '../../src/track1/i
 const USAGE = 'usage: npx tsx tools/track1/merge.ts OUT.json SHARD.json... [--archs ORIGINAL.json] [--debug]';
 
 export function main(argv: string[]): number {
-  const args = parseToolArgs(argv, { archs: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
-  if (args.values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const args = parseToolArgs(argv, {
+    archs: { type: 'string', value: 'ORIGINAL.json', description: 'The unsharded architectures file: keeps its order and checks that no key is missing.' },
+  }, {
+    tool: 'track1/merge',
+    usage: 'OUT.json SHARD.json... [--archs ORIGINAL.json]',
+    summary: 'Join the outputs of sharded Track-1 scoring (tools/track1/score.ts --shard i/n) into one submission.',
+    arguments: { 'OUT.json': 'The merged file to write.', 'SHARD.json...': 'The shard outputs.' },
+    examples: ['submission.json scores.*.json --archs data/track1/CVPR_2022_NAS_Track1_test.json'],
+  });
   const archs = args.values.archs as string | undefined;
   const [out, ...shardPaths] = args.positionals;
   if (out === undefined || shardPaths.length === 0) throw new UsageError(`Give the output file and at least one shard file.\n${USAGE}`);

@@ -36,14 +36,20 @@ interface Output {
 
 export async function main(argv: string[], stdout: Output = process.stdout): Promise<number> {
   const args = parseToolArgs(argv, {
-    archs: { type: 'string' },
-    out: { type: 'string' },
-    shard: { type: 'string' },
-    'calib-samples': { type: 'string' },
-    'val-samples': { type: 'string' },
-    order: { type: 'string' },
-    progress: { type: 'string' },
-    score: { type: 'string' },
+    archs: { type: 'string', value: 'FILE.json', description: 'The Track-1 JSON of architectures to score (required).' },
+    out: { type: 'string', value: 'FILE.json', description: 'Where to write it with acc filled in (required).' },
+    shard: { type: 'string', value: 'i/n', description: 'Score only part i of n (0-based), deterministic; merge with track1/merge (default 0/1).' },
+    'calib-samples': { type: 'string', value: 'N', description: 'Train images to re-calibrate BN on per subnet (default test_cfg.calibrate_sample_num; 0 off).' },
+    'val-samples': { type: 'string', value: 'N', description: 'Validation images per subnet (default test_cfg.val_sample_num, else all).' },
+    order: { type: 'string', value: 'arch|input', description: "Score in code order, so consecutive subnets share weight slices (arch, default), or the file's order (input)." },
+    progress: { type: 'string', value: 'FILE', description: 'The resume journal (default OUT.progress.jsonl).' },
+    score: { type: 'string', value: 'top1|likelihood', description: 'acc is validation top-1 (default) or exp(-mean cross-entropy).' },
+  }, {
+    tool: 'track1/score',
+    usage: 'CONFIG CHECKPOINT --archs FILE.json --out FILE.json [options]',
+    summary: 'Fill acc of every architecture of a Track-1 JSON from one trained supernet. Resumable: the same command continues after a kill.',
+    arguments: { CONFIG: 'The YAML config the supernet was trained with.', CHECKPOINT: 'A .ckpt file, or a work dir (its latest checkpoint).' },
+    examples: ['configs/track1/resnet48_bignas.yaml CKPT --archs data/track1/CVPR_2022_NAS_Track1_test.json --out scores.0.json --shard 0/8'],
   });
   const archsPath = args.values.archs as string | undefined;
   const outPath = args.values.out as string | undefined;
