@@ -33,7 +33,7 @@ describe('wasm training kernel registration', () => {
     expect(Array.from(stock[0]).map((v, i) => Math.abs(v - ours[0][i])).every((d) => d < 1e-4)).toBe(true);
     registerWasmTrainingKernels();
     registerWasmTrainingKernels();
-    expect(activeWasmTrainingKernels()).toHaveLength(9);
+    expect(activeWasmTrainingKernels()).toHaveLength(11);
   });
 
   it('releases every intermediate wasm buffer the kernels make', async () => {

@@ -40,8 +40,8 @@ describe('whole-network gradients on wasm', () => {
   it('uses the tfrazor kernels on wasm', async () => {
     await useBackend('wasm');
     expect(activeWasmTrainingKernels().sort()).toEqual([
-      'BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter',
-      'DepthwiseConv2dNativeBackpropInput', 'FusedBatchNorm', 'Mean', 'Sum', 'Tile',
+      'BatchMatMul', 'Cast', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter',
+      'DepthwiseConv2dNativeBackpropInput', 'FusedBatchNorm', 'Identity', 'Mean', 'Sum', 'Tile',
     ]);
   });
 

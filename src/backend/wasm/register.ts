@@ -6,6 +6,7 @@ import { batchMatMulKernel } from './batch_mat_mul.js';
 import { fusedBatchNormKernel } from './batch_norm.js';
 import { meanKernel, sumKernel } from './reduce.js';
 import { stockConfigs } from './stock_kernels.js';
+import { castKernel, identityKernel } from './shared_data.js';
 import { tileKernel } from './tile.js';
 
 /** Training kernels this package registers on the wasm backend, by kernel name. */
@@ -19,6 +20,8 @@ export const WASM_TRAINING_KERNELS: ReadonlyMap<string, tf.KernelFunc> = new Map
   ['Sum', sumKernel as unknown as tf.KernelFunc],
   ['Mean', meanKernel as unknown as tf.KernelFunc],
   ['FusedBatchNorm', fusedBatchNormKernel as unknown as tf.KernelFunc],
+  ['Identity', identityKernel as unknown as tf.KernelFunc],
+  ['Cast', castKernel as unknown as tf.KernelFunc],
 ]);
 
 function isOurs(config: tf.KernelConfig | undefined): boolean {
