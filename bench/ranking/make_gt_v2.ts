@@ -44,7 +44,7 @@ async function gtSubnets(): Promise<GtSubnet[]> {
 function jobOrder(subnets: readonly GtSubnet[]): { subnet: GtSubnet; seed: number }[] {
   const order = trainingOrder(subnets, 0);
   const [first, second, ...rest] = GT_V2_SEEDS;
-  const jobs = order.flatMap((subnet) => [{ subnet, seed: first }, { subnet, seed: second }]);
+  const jobs: { subnet: GtSubnet; seed: number }[] = order.flatMap((subnet) => [{ subnet, seed: first }, { subnet, seed: second }]);
   for (const seed of rest) jobs.push(...order.map((subnet) => ({ subnet, seed })));
   return jobs;
 }

@@ -4,3 +4,4 @@ export * from './constraints.js';
 export * from './base.js';
 export * from './uniform.js';
 export * from './channel_warmup.js';
+export * from './strict_fair.js';
