@@ -43,7 +43,7 @@ function main() {
   if (process.env.TFRAZOR_SKIP_NATIVE === '1') return say('skipped (TFRAZOR_SKIP_NATIVE=1); the wasm engine is used');
   const torch = findTorch();
   if (torch.missing) {
-    return say(`not built: ${torch.missing}. The wasm engine is used; to enable it: apt-get install libtorch-dev && npm rebuild tfrazor (or npm ci)`);
+    return say(`not built: ${torch.missing}. The wasm engine is used; to enable it: apt-get install libtorch-dev, then npm run build:native (or npm ci)`);
   }
   const hash = sourceHash(torch.where);
   if (existsSync(addon) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === hash) {

@@ -115,7 +115,7 @@ async function activateForced(name: BackendName, { importModule, loadTorch }: Lo
     const torch = await tryTorch(importModule, loadTorch, threads);
     if (!torch.ok) {
       throw new BackendUnavailableError(name, torch.detail,
-        'Install libtorch (`apt-get install libtorch-dev`, or set TFRAZOR_TORCH_DIR to a pip torch folder) and run `npm ci` again to build it.');
+        'Install libtorch (`apt-get install libtorch-dev`, or set TFRAZOR_TORCH_DIR to a pip torch folder), then build the engine with `npm run build:native`.');
     }
     return { name, reason: `forced by --backend; ${torch.detail}`, threads };
   }

@@ -46,7 +46,7 @@ export function loadTorchAddon(): AddonLoad {
   if (cached) return cached;
   const path = process.env.TFRAZOR_TORCH_ADDON ?? addonPath();
   if (path === undefined) {
-    cached = { ok: false, reason: 'the libtorch engine is not built (apt-get install libtorch-dev, then npm ci)' };
+    cached = { ok: false, reason: 'the libtorch engine is not built (apt-get install libtorch-dev, then npm run build:native)' };
     return cached;
   }
   try {
