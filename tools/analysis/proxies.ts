@@ -69,7 +69,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   const codes = codeSpaceOfConfig(config);
   const entries = selectShard(readTrack1File(archsPath, { validateCodes: codes }), shard);
   const { logger } = createServices({ logLevel: args.debug ? 'debug' : 'info' });
-  await initBackend(args.backend, (msg) => logger.info(msg));
+  await initBackend(args.backend, (msg) => logger.info(msg), { threads: args.threads });
 
   const checkpoint = args.values.checkpoint as string | undefined;
   let supernet: Supernet;
