@@ -11,6 +11,7 @@ import { parseToolArgs, UsageError } from '../src/cli/args.js';
 import { prepareOutputDir } from '../src/cli/outputs.js';
 import { loadConfig } from '../src/cli/load_config.js';
 import { runCli } from '../src/cli/run.js';
+import { rerunWithoutTsxRelay, underTsxRelay } from '../src/cli/tsx_relay.js';
 import { initBackend } from '../src/backend/index.js';
 import { buildDataLoader } from '../src/datasets/index.js';
 import { buildRunner, TrainingInterruptedError, type FinalMetrics } from '../src/engine/index.js';
@@ -24,6 +25,12 @@ import type { TypedConfig } from '../src/registry/registry.js';
 const USAGE =
   'Usage: train.ts CONFIG [--work-dir D] [--resume [PATH.ckpt]] [--cfg-options key.path=value ...] ' +
   '[--backend tensorflow|wasm|cpu] [--seed N] [--arch CODE | --subnet YAML] [--debug]';
+
+/**
+ * One Ctrl-C can arrive more than once: from the terminal and again from npm or tsx, which pass it
+ * on to their child. Interrupts this close to the first count as the same one.
+ */
+const SAME_INTERRUPT_MS = 1000;
 
 interface Output {
   write(text: string): unknown;
@@ -112,12 +119,16 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
     buildLoader: (section, { seed }) => buildDataLoader(section, { seed }),
   });
   container.registerInstance(TOKENS.checkpointStore, runner.store);
-  let interrupts = 0;
+  let firstInterrupt: number | undefined;
   const onSignal = () => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(130);
-    logger.warn('Interrupted: saving a checkpoint after this iteration (interrupt again to quit at once).');
-    runner.requestStop();
+    const now = Date.now();
+    if (firstInterrupt === undefined) {
+      firstInterrupt = now;
+      logger.warn('Interrupted: saving a checkpoint after this iteration (interrupt again to quit at once).');
+      runner.requestStop();
+    } else if (now - firstInterrupt > SAME_INTERRUPT_MS) {
+      process.exit(130);
+    }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -144,5 +155,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
-  await runCli((argv) => main(argv));
+  // Under `npx tsx`, tsx would kill a busy training process on Ctrl-C before it could save.
+  if (underTsxRelay()) process.exitCode = await rerunWithoutTsxRelay();
+  else await runCli((argv) => main(argv));
 }

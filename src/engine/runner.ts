@@ -218,6 +218,9 @@ export class Runner {
           const next = await it.next();
           if (next.done) break;
           await this.trainIter(next.value);
+          // Steps are synchronous tensor work: without a turn of the event loop here a Ctrl-C
+          // handler (and any timer) would not run until training ended.
+          await new Promise<void>((resolve) => setImmediate(resolve));
           if (this.stopRequested) throw new TrainingInterruptedError(await this.saveCheckpoint(`iter_${this.iter}`), this.iter);
           if (!this.byEpoch && valInterval > 0 && this.iter % valInterval === 0 && this.iter < this.maxIters) await this.validate();
           if (this.iter % this.itersPerEpoch === 0) break;
