@@ -1,0 +1,201 @@
+// Ranking v2: train each method's supernet on the GT v2 space under several seeds (same epochs
+// budget, configs/bench/v2/), score the GT v2 subnets with tools/track1/score.ts into
+// bench/results/ranking_v2/<method>_s<seed>.json (acc = the supernet's validation top-1 after
+// Calib-BN), and compare with bench/ranking/gt_v2/gt.json in bench/results/ranking_v2.json: Kendall,
+// |Pearson|, Spearman per run with 90 % bootstrap intervals, the mean over seeds, and a paired
+// bootstrap of (method - FLOPs proxy). One training process at a time; resumable (training from its
+// per-epoch checkpoints, scoring from its progress file). Usage:
+//   npx tsx bench/ranking/run_v2.ts --train spos,rank_spos_flops --seeds 0,1   train + score what is missing
+//   npx tsx bench/ranking/run_v2.ts --report                                   compare every scored run with the current GT
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, appendFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { bootstrapKendall } from '../../src/evaluation/rank_bootstrap.js';
+import { kendallTauB, rankConsistency } from '../../src/evaluation/rank_metrics.js';
+import { scatterSvg, writePlot } from '../../src/evaluation/plots.js';
+import { Rng } from '../../src/services/rng.js';
+import { writeFileAtomic } from '../../src/track1/atomic_write.js';
+import { readTrack1File } from '../../src/track1/format.js';
+import { GT_V2_DIR, collectGtV2, readRuns } from './gt_v2_files.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const WORK = join(ROOT, 'work_dirs', 'bench_ranking_v2');
+const PRED_DIR = join(ROOT, 'bench', 'results', 'ranking_v2');
+const RESULT = join(ROOT, 'bench', 'results', 'ranking_v2.json');
+const PLOTS = join(ROOT, 'docs', 'img');
+const SPACE_CONFIG = 'configs/bench/_base_/mini_track1_space_v2.yaml';
+const MAX_CODE = '13331111111111111111111';
+const RESAMPLES = 1000;
+
+const METHODS: Record<string, { config: string; title: string; teacher?: boolean }> = {
+  spos: { config: 'configs/bench/v2/spos.yaml', title: 'SPOS (uniform)' },
+  fairnas: { config: 'configs/bench/v2/fairnas.yaml', title: 'FairNAS (strict-fair, 7 paths per step)' },
+  bignas: { config: 'configs/bench/v2/bignas.yaml', title: 'BigNAS sandwich' },
+  bignas_fair: { config: 'configs/bench/v2/bignas_fair.yaml', title: 'BigNAS sandwich, strict-fair random paths' },
+  rank_spos_flops: { config: 'configs/bench/v2/rank_spos_flops.yaml', title: 'SPOS + FLOPs-guided rank loss' },
+  rank_bignas_flops: { config: 'configs/bench/v2/rank_bignas_flops.yaml', title: 'BigNAS + FLOPs-guided rank loss (RD-NAS)' },
+  demo_distill: { config: 'configs/bench/v2/demo_distill.yaml', title: 'Track-1 demo: random subnets distilled from a frozen teacher', teacher: true },
+};
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+function run(args: string[], logPath: string): Promise<number> {
+  return new Promise((done) => {
+    const fd = openSync(logPath, 'a');
+    appendFileSync(fd, `$ node --import tsx ${args.join(' ')}\n`);
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: ['ignore', fd, fd] });
+    child.on('close', (rc) => {
+      closeSync(fd);
+      done(rc ?? 1);
+    });
+  });
+}
+
+const lastCheckpoint = (workDir: string): string => {
+  const pointer = join(workDir, 'last_checkpoint');
+  return existsSync(pointer) ? resolve(workDir, readFileSync(pointer, 'utf8').trim()) : fail(`no checkpoint in ${workDir}`);
+};
+
+async function train(config: string, workDir: string, seed: number, extra: string[]): Promise<void> {
+  if (existsSync(join(workDir, 'final_metrics.json'))) return;
+  mkdirSync(workDir, { recursive: true });
+  const log = join(workDir, 'bench.log');
+  console.log(`training ${config} seed ${seed} in ${relative(ROOT, workDir)}`);
+  const rc = await run(['tools/train.ts', config, '--seed', String(seed), '--work-dir', workDir, '--resume', '--backend', 'torch', ...extra], log);
+  if (rc !== 0) fail(`training failed (exit ${rc}), see ${log}; the same command resumes it`);
+}
+
+async function trainAndScore(method: string, seed: number): Promise<void> {
+  const m = METHODS[method] ?? fail(`unknown method ${method}; one of ${Object.keys(METHODS).join(', ')}`);
+  if (m.teacher) {
+    await train('configs/bench/v2/teacher_max.yaml', join(WORK, 'teacher_max'), 0, ['--arch', MAX_CODE]);
+    const reordered = join(WORK, 'teacher_max_reordered.ckpt');
+    if (!existsSync(reordered) && (await run(['bench/ranking/reorder_checkpoint.ts', join(WORK, 'teacher_max'), reordered], join(WORK, 'reorder.log'))) !== 0) {
+      fail(`reordering the teacher failed, see ${join(WORK, 'reorder.log')}`);
+    }
+  }
+  const workDir = join(WORK, `${method}_s${seed}`);
+  const t0 = performance.now();
+  await train(m.config, workDir, seed, ['--cfg-options', `model.architecture.init_seed=${seed}`]);
+  const out = join(PRED_DIR, `${method}_s${seed}.json`);
+  if (existsSync(out)) return;
+  mkdirSync(PRED_DIR, { recursive: true });
+  console.log(`scoring ${method} seed ${seed}`);
+  const rc = await run(['tools/track1/score.ts', m.config, lastCheckpoint(workDir), '--archs', join(GT_V2_DIR, 'subnets.json'), '--out', out,
+    '--progress', join(workDir, 'score_progress.jsonl'), '--backend', 'torch'], join(workDir, 'bench.log'));
+  if (rc !== 0) fail(`scoring failed (exit ${rc}), see ${join(workDir, 'bench.log')}`);
+  console.log(`${method} seed ${seed}: done in ${((performance.now() - t0) / 60000).toFixed(1)} min`);
+}
+
+/** Paired bootstrap over subnets of mean-over-seeds Kendall(method) - Kendall(proxy). */
+function pairedBootstrap(preds: number[][], proxy: number[], truth: number[]): { mean: number; low: number; high: number; level: number; samples: number } {
+  const n = truth.length;
+  const diff = (idx: number[]) => {
+    const t = idx.map((i) => truth[i]!);
+    const p = kendallTauB(idx.map((i) => proxy[i]!), t);
+    return preds.reduce((s, pr) => s + kendallTauB(idx.map((i) => pr[i]!), t), 0) / preds.length - p;
+  };
+  const rng = new Rng(0);
+  const diffs: number[] = [];
+  for (let s = 0; s < RESAMPLES; s++) {
+    const d = diff(Array.from({ length: n }, () => rng.int(n)));
+    if (!Number.isNaN(d)) diffs.push(d);
+  }
+  diffs.sort((a, b) => a - b);
+  const at = (q: number) => diffs[Math.min(diffs.length - 1, Math.floor(q * diffs.length))]!;
+  return { mean: diff(Array.from({ length: n }, (_, i) => i)), low: at(0.05), high: at(0.95), level: 0.9, samples: RESAMPLES };
+}
+
+async function report(): Promise<void> {
+  const subnets = readTrack1File(join(GT_V2_DIR, 'subnets.json'));
+  const stats = collectGtV2(subnets.map((e) => ({ key: e.key, arch: e.value.arch })));
+  const gt = readTrack1File(join(GT_V2_DIR, 'gt.json'), { requireAcc: true });
+  if (gt.length < 5) fail(`gt.json has ${gt.length} subnets with 2+ seeds; continue bench/ranking/make_gt_v2.ts first`);
+  const keys = gt.map((e) => e.key);
+  const truth = gt.map((e) => e.value.acc!);
+  const macsOf = new Map(subnets.map((e) => [e.key, e.value.macs as number]));
+  const macs = keys.map((k) => macsOf.get(k)!);
+  const metrics = (pred: number[]) => ({ ...rankConsistency(pred, truth), kendall_tau_ci: bootstrapKendall(pred, truth, { samples: RESAMPLES }) });
+  // Noise ceiling between disjoint halves of the seeds: seed 0 against the mean of the others.
+  const runs = readRuns();
+  const accOf = (k: string, s: number) => runs.find((r) => r.key === k && r.seed === s)?.acc;
+  const halves = keys.filter((k) => accOf(k, 0) !== undefined && accOf(k, 1) !== undefined && accOf(k, 2) !== undefined);
+  const halfCeiling = halves.length >= 5
+    ? (() => {
+      const a = halves.map((k) => accOf(k, 0)!);
+      const b = halves.map((k) => (accOf(k, 1)! + accOf(k, 2)!) / 2);
+      return { n: halves.length, kendall_tau: kendallTauB(a, b), kendall_tau_ci: bootstrapKendall(a, b, { samples: RESAMPLES }) };
+    })()
+    : null;
+
+  const result: Record<string, unknown> = {
+    gt: { ...stats, n: gt.length, seed0_vs_mean_of_seeds_1_2: halfCeiling },
+    flops_proxy: metrics(macs),
+    methods: {} as Record<string, unknown>,
+  };
+  mkdirSync(PLOTS, { recursive: true });
+  await writePlot(join(PLOTS, 'ranking_v2_flops_proxy.svg'), scatterSvg({
+    points: macs.map((m, i) => ({ x: truth[i]!, y: m / 1e6 })), xLabel: 'GT v2 test accuracy (mean of seeds)', yLabel: 'M MACs',
+    title: `GT v2, FLOPs proxy: Kendall tau ${(result.flops_proxy as { kendall_tau: number }).kendall_tau.toFixed(3)} (n = ${gt.length})`,
+  }));
+  const files = existsSync(PRED_DIR) ? readdirSync(PRED_DIR).filter((f) => /_s\d+\.json$/.test(f)) : [];
+  for (const method of Object.keys(METHODS)) {
+    const seeds = files.filter((f) => f.startsWith(`${method}_s`) && /^\d+$/.test(f.slice(method.length + 2, -5))).map((f) => Number(f.slice(method.length + 2, -5))).sort();
+    if (seeds.length === 0) continue;
+    const perSeed: Record<string, unknown> = {};
+    const preds: number[][] = [];
+    for (const s of seeds) {
+      const byKey = new Map(readTrack1File(join(PRED_DIR, `${method}_s${s}.json`)).map((e) => [e.key, e.value.acc as number]));
+      if (!keys.every((k) => typeof byKey.get(k) === 'number')) continue;
+      const pred = keys.map((k) => byKey.get(k)!);
+      preds.push(pred);
+      const final = join(WORK, `${method}_s${s}`, 'final_metrics.json');
+      const minutes = existsSync(final) ? Number(((JSON.parse(readFileSync(final, 'utf8')) as { seconds: number }).seconds / 60).toFixed(1)) : null;
+      perSeed[`s${s}`] = { ...metrics(pred), training_minutes: minutes, predictions: relative(ROOT, join(PRED_DIR, `${method}_s${s}.json`)) };
+      await writePlot(join(PLOTS, `ranking_v2_${method}_s${s}.svg`), scatterSvg({
+        points: pred.map((p, i) => ({ x: truth[i]!, y: p })), xLabel: 'GT v2 test accuracy (mean of seeds)', yLabel: 'supernet validation top-1',
+        title: `${METHODS[method]!.title}, seed ${s}: Kendall tau ${kendallTauB(pred, truth).toFixed(3)} (n = ${gt.length})`,
+      }));
+    }
+    if (preds.length === 0) continue;
+    const taus = preds.map((p) => kendallTauB(p, truth));
+    (result.methods as Record<string, unknown>)[method] = {
+      title: METHODS[method]!.title,
+      config: METHODS[method]!.config,
+      seeds: preds.length,
+      mean_kendall_tau: taus.reduce((a, b) => a + b, 0) / taus.length,
+      minus_flops_paired_bootstrap: pairedBootstrap(preds, macs, truth),
+      runs: perSeed,
+    };
+  }
+  result.meta = {
+    date: new Date().toISOString(),
+    space_config: SPACE_CONFIG,
+    gt_recipe: 'configs/bench/gt_v2_standalone.yaml',
+    gt_dir: relative(ROOT, GT_V2_DIR),
+    gt_subnets: gt.length,
+    gt_subnets_planned: subnets.length,
+    scoring: 'tools/track1/score.ts: Calib-BN on 2,000 train images, top-1 on the 6,000 held-out train images',
+    intervals: '90 % percentile bootstrap over the GT subnets, 1,000 seeded resamples; paired: the same resamples for method and proxy',
+    machine: '2 CPU cores shared with other jobs, torch engine (libtorch kernels, 1 thread)',
+  };
+  writeFileAtomic(RESULT, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { train: { type: 'string' }, seeds: { type: 'string', default: '0,1' }, report: { type: 'boolean', default: false } } });
+  if (values.train) {
+    const seeds = values.seeds!.split(',').map(Number);
+    // Seed-major order: every method gets its first seed before any gets a second.
+    for (const seed of seeds) for (const method of values.train.split(',')) await trainAndScore(method, seed);
+  }
+  if (values.report || !values.train) await report();
+}
+
+await main();
