@@ -1,5 +1,6 @@
 import { isUserError } from '../errors.js';
 import { HelpRequest } from './help.js';
+import { releaseProgressBars } from '../services/progress.js';
 
 interface ErrorStream {
   write(text: string): unknown;
@@ -52,6 +53,8 @@ export async function runCli(
       stdout.write(err.text);
       code = 0;
     } else {
+      // Below a bar left drawn by the failed work, not glued to it.
+      releaseProgressBars();
       code = reportError(err, argv.includes('--debug'), stderr);
     }
   }

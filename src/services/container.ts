@@ -31,11 +31,13 @@ function logFileName(): string {
  */
 export function createServices(options: ServiceOptions = {}): Services {
   const container = rootContainer.createChildContainer();
+  const progress = options.progress ?? createProgressReporter();
   const logger = new Logger({
     level: options.logLevel ?? 'info',
     file: options.workDir ? join(options.workDir, logFileName()) : undefined,
+    // Through the progress reporter, so a bar is cleared and redrawn around each line.
+    stream: progress.write ? { write: (text: string) => progress.write!(text) } : undefined,
   });
-  const progress = options.progress ?? createProgressReporter();
   container.registerInstance(TOKENS.logger, logger);
   container.registerInstance(TOKENS.progress, progress);
   current = container;

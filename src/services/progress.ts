@@ -1,5 +1,3 @@
-import cliProgress from 'cli-progress';
-
 /** Values shown next to a progress bar, e.g. {loss: 0.31, lr: 0.05}. */
 export type ProgressPayload = Record<string, number | string>;
 
@@ -8,11 +6,15 @@ export interface ProgressReporter {
   /** Set the number of finished steps (absolute, not an increment). */
   update(done: number, payload?: ProgressPayload): void;
   stop(): void;
+  /** Print whole lines above the progress display (tqdm.write): the logger's lines go through here. */
+  write?(text: string): void;
 }
 
 interface Stream {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** Terminal width (set on a TTY). */
+  columns?: number;
 }
 
 export function formatPayload(payload: ProgressPayload = {}): string {
@@ -30,33 +32,101 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(rest).padStart(2, '0')}s` : `${rest}s`;
 }
 
-/** An animated bar with ETA and payload, for interactive terminals. */
-export class BarProgress implements ProgressReporter {
-  private bar?: cliProgress.SingleBar;
+const CLEAR_LINE = '\r\x1b[2K';
+const BAR_WIDTH = 24;
 
-  constructor(private readonly stream: Stream = process.stderr) {}
+// Bars still on screen, so that an error message or an exit first moves below them.
+const activeBars = new Set<BarProgress>();
+
+/** End every bar still drawn with a newline, so what is printed next starts on its own line. */
+export function releaseProgressBars(): void {
+  for (const bar of [...activeBars]) bar.release();
+}
+
+process.once('exit', releaseProgressBars);
+
+/**
+ * A one-line bar for interactive terminals: label, bar, percentage, count, elapsed time, ETA and
+ * payload, redrawn in place with a carriage return. It never changes terminal settings (line wrap
+ * and the cursor stay as they were, so no exit path can leave them changed) and is cut to the
+ * terminal width so it cannot wrap; `write` clears it, prints whole log lines, and redraws it.
+ */
+export class BarProgress implements ProgressReporter {
+  private total = 0;
+  private label = '';
+  private done = 0;
+  private payload?: ProgressPayload;
+  private startedAt = 0;
+  private lastDrawAt = -Infinity;
+  private active = false;
+
+  constructor(
+    private readonly stream: Stream = process.stderr,
+    private readonly now: () => number = Date.now,
+    private readonly minRedrawMs = 100,
+  ) {}
 
   start(total: number, label: string): void {
     this.stop();
-    this.bar = new cliProgress.SingleBar(
-      {
-        format: `${label} [{bar}] {percentage}% {value}/{total} ETA {eta_formatted} {metrics}`,
-        stream: this.stream as NodeJS.WritableStream,
-        hideCursor: true,
-        etaBuffer: 50,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    this.bar.start(total, 0, { metrics: '' });
+    this.total = total;
+    this.label = label;
+    this.done = 0;
+    this.payload = undefined;
+    this.startedAt = this.now();
+    this.active = true;
+    activeBars.add(this);
+    this.draw();
   }
 
   update(done: number, payload?: ProgressPayload): void {
-    this.bar?.update(done, { metrics: formatPayload(payload) });
+    if (!this.active) return;
+    this.done = done;
+    this.payload = payload;
+    if (this.now() - this.lastDrawAt >= this.minRedrawMs || done >= this.total) this.draw();
+  }
+
+  write(text: string): void {
+    if (!this.active) {
+      this.stream.write(text);
+      return;
+    }
+    this.stream.write(`${CLEAR_LINE}${text.endsWith('\n') ? text : `${text}\n`}`);
+    this.draw();
   }
 
   stop(): void {
-    this.bar?.stop();
-    this.bar = undefined;
+    if (!this.active) return;
+    this.draw();
+    this.release();
+  }
+
+  /** Leave the bar as drawn and move to the next line. */
+  release(): void {
+    if (!this.active) return;
+    this.active = false;
+    activeBars.delete(this);
+    this.stream.write('\n');
+  }
+
+  /** The bar's text, uncut. */
+  line(): string {
+    const t = this.now();
+    const elapsed = (t - this.startedAt) / 1000;
+    const fraction = this.total > 0 ? Math.min(1, this.done / this.total) : 0;
+    const filled = Math.round(fraction * BAR_WIDTH);
+    const eta = this.done > 0 ? (elapsed / this.done) * (this.total - this.done) : NaN;
+    const metrics = formatPayload(this.payload);
+    return (
+      `${this.label} [${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${Math.floor(100 * fraction)}% ${this.done}/${this.total} ` +
+      `elapsed ${formatDuration(elapsed)} ETA ${formatDuration(eta)}${metrics ? ` ${metrics}` : ''}`
+    );
+  }
+
+  private draw(): void {
+    this.lastDrawAt = this.now();
+    // One column short of the width: a full line would move the cursor on some terminals.
+    const width = Math.max(10, (this.stream.columns ?? 80) - 1);
+    this.stream.write(`${CLEAR_LINE}${[...this.line()].slice(0, width).join('')}`);
   }
 }
 
@@ -103,6 +173,10 @@ export class LineProgress implements ProgressReporter {
     if (!this.active) return;
     if (this.done !== this.lastLineDone) this.writeLine(this.now());
     this.active = false;
+  }
+
+  write(text: string): void {
+    this.stream.write(text);
   }
 
   private writeLine(t: number): void {

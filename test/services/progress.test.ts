@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BarProgress, createProgressReporter, formatDuration, formatPayload, LineProgress } from '../../src/services/progress.js';
+import { BarProgress, createProgressReporter, formatDuration, formatPayload, LineProgress, releaseProgressBars } from '../../src/services/progress.js';
 
 function sink(isTTY = false) {
   const lines: string[] = [];
@@ -42,12 +42,43 @@ describe('progress reporters', () => {
     expect(createProgressReporter(sink(false))).toBeInstanceOf(LineProgress);
   });
 
-  it('BarProgress draws to its stream', () => {
-    const s = sink(true);
-    const p = new BarProgress(s);
+  it('BarProgress redraws in place with elapsed time and ETA, cut to the terminal width', () => {
+    let t = 0;
+    const s = { ...sink(true), columns: 60 };
+    const p = new BarProgress(s, () => t, 0);
     p.start(10, 'eval');
-    p.update(10, { acc: 0.9 });
+    t = 4000;
+    p.update(4, { acc: 0.9, loss: 0.123456 });
+    expect(p.line()).toBe(`eval [${'█'.repeat(10)}${'░'.repeat(14)}] 40% 4/10 elapsed 4s ETA 6s acc=0.9 loss=0.1235`);
+    const last = s.lines[s.lines.length - 1]!;
+    expect(last.startsWith('\r\x1b[2K')).toBe(true);
+    expect([...last.slice('\r\x1b[2K'.length)]).toHaveLength(59);
     p.stop();
-    expect(s.lines.join('')).toContain('eval');
+    expect(s.lines[s.lines.length - 1]).toBe('\n');
+    expect(s.lines.join('')).not.toMatch(/\x1b\[\?(7|25)[lh]/); // wrap and cursor untouched
+  });
+
+  it('BarProgress.write clears the bar, prints the line whole and redraws the bar', () => {
+    const s = { ...sink(true), columns: 30 };
+    const p = new BarProgress(s, () => 0, 0);
+    p.start(5, 'train');
+    s.lines.length = 0;
+    const long = `INFO ${'x'.repeat(50)}\n`;
+    p.write(long);
+    expect(s.lines[0]).toBe(`\r\x1b[2K${long}`);
+    expect(s.lines[1]).toMatch(/^\r\x1b\[2Ktrain \[/);
+    p.stop();
+    p.write('after\n');
+    expect(s.lines[s.lines.length - 1]).toBe('after\n');
+  });
+
+  it('releaseProgressBars ends a bar left drawn (an error or exit mid-run) with a newline, once', () => {
+    const s = sink(true);
+    const p = new BarProgress(s, () => 0, 0);
+    p.start(5, 'x');
+    releaseProgressBars();
+    releaseProgressBars();
+    p.stop();
+    expect(s.lines.filter((l) => l === '\n')).toHaveLength(1);
   });
 });
