@@ -29,7 +29,7 @@ const SPACE_CONFIG = 'configs/bench/_base_/mini_track1_space_v2.yaml';
 const MAX_CODE = '13331111111111111111111';
 const RESAMPLES = 1000;
 
-const METHODS: Record<string, { config: string; title: string; teacher?: boolean }> = {
+const METHODS: Record<string, { config: string; title: string; teacher?: boolean; fewShot?: boolean }> = {
   spos: { config: 'configs/bench/v2/spos.yaml', title: 'SPOS (uniform)' },
   fairnas: { config: 'configs/bench/v2/fairnas.yaml', title: 'FairNAS (strict-fair, 7 paths per step)' },
   bignas: { config: 'configs/bench/v2/bignas.yaml', title: 'BigNAS sandwich' },
@@ -37,7 +37,9 @@ const METHODS: Record<string, { config: string; title: string; teacher?: boolean
   rank_spos_flops: { config: 'configs/bench/v2/rank_spos_flops.yaml', title: 'SPOS + FLOPs-guided rank loss' },
   rank_bignas_flops: { config: 'configs/bench/v2/rank_bignas_flops.yaml', title: 'BigNAS + FLOPs-guided rank loss (RD-NAS)' },
   demo_distill: { config: 'configs/bench/v2/demo_distill.yaml', title: 'Track-1 demo: random subnets distilled from a frozen teacher', teacher: true },
+  fewshot_spos: { config: 'configs/bench/v2/fewshot_spos.yaml', title: 'Few-shot SPOS: 3 sub-supernets by stage3.depth', fewShot: true },
 };
+const FEW_SHOT_ALIAS = 'stage3.depth';
 
 function fail(message: string): never {
   console.error(message);
@@ -70,8 +72,50 @@ async function train(config: string, workDir: string, seed: number, extra: strin
   if (rc !== 0) fail(`training failed (exit ${rc}), see ${log}; the same command resumes it`);
 }
 
+/**
+ * Few-shot: the seed's SPOS one-shot supernet split by FEW_SHOT_ALIAS; each part fine-tuned from it
+ * and scoring the GT subnets it holds; the parts' predictions merged in subnets.json order.
+ */
+async function fewShot(method: string, seed: number): Promise<void> {
+  const m = METHODS[method]!;
+  const out = join(PRED_DIR, `${method}_s${seed}.json`);
+  if (existsSync(out)) return;
+  await trainAndScore('spos', seed);
+  const oneShot = lastCheckpoint(join(WORK, `spos_s${seed}`));
+  const { loadConfig } = await import('../../src/cli/load_config.js');
+  const { spaceOf } = await import('./gt_subnets.js');
+  const { config } = await loadConfig(m.config);
+  const { net, space } = await spaceOf(config, m.config);
+  const { fewShotSplit, subSupernetOf } = await import('../../src/algorithms/samplers/subspace.js');
+  const split = fewShotSplit(net, FEW_SHOT_ALIAS);
+  const subnets = readTrack1File(join(GT_V2_DIR, 'subnets.json'));
+  const part = subnets.map((e) => subSupernetOf(split, space.decode(e.value.arch)));
+  const merged: Record<string, unknown> = {};
+  const scored = new Map<string, unknown>();
+  for (let k = 0; k < split.length; k++) {
+    const value = split[k]![FEW_SHOT_ALIAS]!;
+    const workDir = join(WORK, `${method}_s${seed}`, `part_${value}`);
+    await train(m.config, workDir, seed, ['--cfg-options', `model.architecture.init_seed=${seed}`,
+      `model.sampler.fixed={"${FEW_SHOT_ALIAS}":${value}}`, `model.init_checkpoint=${oneShot}`]);
+    const archs = join(workDir, 'archs.json');
+    writeFileAtomic(archs, `${JSON.stringify(Object.fromEntries(subnets.filter((_, i) => part[i] === k).map((e) => [e.key, e.value])), null, 1)}\n`);
+    const partOut = join(workDir, 'pred.json');
+    if (!existsSync(partOut)) {
+      const rc = await run(['tools/track1/score.ts', m.config, lastCheckpoint(workDir), '--archs', archs, '--out', partOut,
+        '--progress', join(workDir, 'score_progress.jsonl'), '--backend', 'torch', '--cfg-options', `model.sampler.fixed={"${FEW_SHOT_ALIAS}":${value}}`], join(workDir, 'bench.log'));
+      if (rc !== 0) fail(`scoring part ${value} failed (exit ${rc}), see ${join(workDir, 'bench.log')}`);
+    }
+    for (const e of readTrack1File(partOut)) scored.set(e.key, e.value);
+  }
+  for (const e of subnets) merged[e.key] = scored.get(e.key);
+  mkdirSync(PRED_DIR, { recursive: true });
+  writeFileAtomic(out, `${JSON.stringify(merged, null, 1)}\n`);
+  console.log(`${method} seed ${seed}: merged ${scored.size} subnets from ${split.length} sub-supernets`);
+}
+
 async function trainAndScore(method: string, seed: number): Promise<void> {
   const m = METHODS[method] ?? fail(`unknown method ${method}; one of ${Object.keys(METHODS).join(', ')}`);
+  if (m.fewShot) return fewShot(method, seed);
   if (m.teacher) {
     await train('configs/bench/v2/teacher_max.yaml', join(WORK, 'teacher_max'), 0, ['--arch', MAX_CODE]);
     const reordered = join(WORK, 'teacher_max_reordered.ckpt');
@@ -90,6 +134,19 @@ async function trainAndScore(method: string, seed: number): Promise<void> {
     '--progress', join(workDir, 'score_progress.jsonl'), '--backend', 'torch'], join(workDir, 'bench.log'));
   if (rc !== 0) fail(`scoring failed (exit ${rc}), see ${join(workDir, 'bench.log')}`);
   console.log(`${method} seed ${seed}: done in ${((performance.now() - t0) / 60000).toFixed(1)} min`);
+}
+
+/** Training minutes of a run (few-shot: the one-shot supernet plus its parts). */
+function trainingMinutes(method: string, seed: number): number | null {
+  const secondsOf = (dir: string): number | null => {
+    const f = join(dir, 'final_metrics.json');
+    return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as { seconds: number }).seconds : null;
+  };
+  const dirs = METHODS[method]?.fewShot
+    ? [join(WORK, `spos_s${seed}`), ...(existsSync(join(WORK, `${method}_s${seed}`)) ? readdirSync(join(WORK, `${method}_s${seed}`)).filter((d) => d.startsWith('part_')).map((d) => join(WORK, `${method}_s${seed}`, d)) : [])]
+    : [join(WORK, `${method}_s${seed}`)];
+  const secs = dirs.map(secondsOf);
+  return secs.some((x) => x === null) ? null : Number((secs.reduce((a, b) => a! + b!, 0)! / 60).toFixed(1));
 }
 
 /** Paired bootstrap over subnets of mean-over-seeds Kendall(method) - Kendall(proxy). */
@@ -154,8 +211,7 @@ async function report(): Promise<void> {
       if (!keys.every((k) => typeof byKey.get(k) === 'number')) continue;
       const pred = keys.map((k) => byKey.get(k)!);
       preds.push(pred);
-      const final = join(WORK, `${method}_s${s}`, 'final_metrics.json');
-      const minutes = existsSync(final) ? Number(((JSON.parse(readFileSync(final, 'utf8')) as { seconds: number }).seconds / 60).toFixed(1)) : null;
+      const minutes = trainingMinutes(method, s);
       perSeed[`s${s}`] = { ...metrics(pred), training_minutes: minutes, predictions: relative(ROOT, join(PRED_DIR, `${method}_s${s}.json`)) };
       await writePlot(join(PLOTS, `ranking_v2_${method}_s${s}.svg`), scatterSvg({
         points: pred.map((p, i) => ({ x: truth[i]!, y: p })), xLabel: 'GT v2 test accuracy (mean of seeds)', yLabel: 'supernet validation top-1',

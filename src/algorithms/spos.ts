@@ -5,6 +5,7 @@ import { ALGORITHMS } from '../registry/registries.js';
 import type { TypedConfig } from '../registry/registry.js';
 import type { TrainContext } from './types.js';
 import type { SubnetSampler } from './samplers/types.js';
+import { initFromCheckpoint } from './init_checkpoint.js';
 import {
   ARCHITECTURE_PROPERTY,
   BaseAlgorithm,
@@ -20,6 +21,7 @@ import {
 export interface SPOSConfig extends AlgorithmConfig {
   sampler?: TypedConfig;
   loss?: TypedConfig;
+  init_checkpoint?: string | null;
 }
 
 /** Single Path One-Shot: each step trains one subnet drawn by the sampler on the ground truth. */
@@ -31,6 +33,8 @@ export class SPOS extends BaseAlgorithm {
   constructor(cfg: SPOSConfig) {
     super(cfg);
     this.supernet = requireSupernet(this.architecture, 'SPOS', cfg.architecture.type);
+    // A few-shot sub-supernet starts from the one-shot supernet's weights.
+    if (cfg.init_checkpoint) initFromCheckpoint(this.supernet, cfg.init_checkpoint, 'model.init_checkpoint');
     this.sampler = buildSampler(cfg.sampler, this.supernet);
     this.loss = buildLoss(cfg.loss, DEFAULT_LOSS);
   }
@@ -58,6 +62,7 @@ export const SPOS_SCHEMA = {
     architecture: ARCHITECTURE_PROPERTY,
     sampler: { 'x-kind': 'samplers', default: DEFAULT_SAMPLER, description: 'Draws the subnet of each step.' },
     loss: { 'x-kind': 'losses', default: DEFAULT_LOSS, description: 'Ground-truth loss (e.g. label smoothing).' },
+    init_checkpoint: { type: ['string', 'null'], default: null, description: 'Checkpoint (or work_dir) whose weights initialise the supernet (a few-shot sub-supernet from the one-shot one); null: random init.' },
   },
   required: ['architecture'],
   additionalProperties: false,

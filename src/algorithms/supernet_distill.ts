@@ -3,7 +3,6 @@ import { tf } from '../tf.js';
 import type { Classifier, Supernet } from '../models/types.js';
 import type { Batch } from '../datasets/types.js';
 import type { Loss } from '../engine/types.js';
-import { loadCheckpointState } from '../engine/checkpoint_fit.js';
 import { ALGORITHMS } from '../registry/registries.js';
 import type { TypedConfig } from '../registry/registry.js';
 import type { TrainContext } from './types.js';
@@ -20,7 +19,7 @@ import {
   requireSupernet,
   type AlgorithmConfig,
 } from './base.js';
-import { closestWeights, readCheckpointTensors, resolveCheckpointPath, selectWeights } from './checkpoint_weights.js';
+import { initFromCheckpoint } from './init_checkpoint.js';
 import { TEACHER_SCHEMA, buildTeacher, type TeacherConfig } from './teacher.js';
 
 export interface SupernetDistillConfig extends AlgorithmConfig {
@@ -31,21 +30,6 @@ export interface SupernetDistillConfig extends AlgorithmConfig {
   loss_weights?: { ce?: number; kd?: number };
   num_samples?: number;
   init_checkpoint?: string | null;
-}
-
-/** Load a checkpoint's weights into `net` (any prefix, e.g. a trained network's `architecture.`), strictly. */
-export function initFromCheckpoint(net: Classifier, path: string, where: string): void {
-  const tensors = readCheckpointTensors(path);
-  try {
-    const names = Object.keys(net.stateDict());
-    const weights = selectWeights(tensors, names) ?? closestWeights(tensors, names);
-    if (!weights) {
-      throw new AlgorithmConfigError(`Checkpoint ${path} (${where}) holds none of the supernet's ${names.length} variables (e.g. '${names[0]}').`, 'SupernetDistill', 'init_checkpoint');
-    }
-    loadCheckpointState(net, weights, resolveCheckpointPath(path), `the supernet (${where})`);
-  } finally {
-    for (const t of Object.values(tensors)) t.dispose();
-  }
 }
 
 /**

@@ -5,3 +5,4 @@ export * from './base.js';
 export * from './uniform.js';
 export * from './channel_warmup.js';
 export * from './strict_fair.js';
+export * from './subspace.js';
