@@ -48,6 +48,13 @@ tfrazor::ConvGeometry geometryArg(const Napi::CallbackInfo& info, size_t index) 
   return g;
 }
 
+// 0 linear, 1 relu, 2 relu6
+tfrazor::Activation activationArg(const Napi::CallbackInfo& info, size_t index) {
+  const int code = info[index].As<Napi::Number>().Int32Value();
+  if (code < 0 || code > 2) throw Napi::RangeError::New(info.Env(), "activation code must be 0, 1 or 2");
+  return static_cast<tfrazor::Activation>(code);
+}
+
 // Runs a kernel and turns a libtorch (c10) exception into a JS Error with its first line.
 template <typename F>
 Napi::Value guarded(const Napi::CallbackInfo& info, F body) {
@@ -66,7 +73,7 @@ Napi::Value guarded(const Napi::CallbackInfo& info, F body) {
 Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     tfrazor::conv2dForward(bufferArg(info, 0, 1), bufferArg(info, 2, 3), bufferArg(info, 4, 5),
-                           static_cast<tfrazor::Activation>(info[6].As<Napi::Number>().Int32Value()),
+                           activationArg(info, 6),
                            geometryArg(info, 7), bufferArg(info, 8, 9));
   });
 }
@@ -87,22 +94,24 @@ Napi::Value Conv2dBackwardFilter(const Napi::CallbackInfo& info) {
   });
 }
 
-// batchNormTrain(x, xShape, gamma|null, beta|null, channelShape, eps, y, mean, variance)
+// batchNormTrain(x, xShape, gamma|null, beta|null, channelShape, eps, activation, y, mean, variance)
 Napi::Value BatchNormTrain(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     tfrazor::batchNormTrain(bufferArg(info, 0, 1), bufferArg(info, 2, 4), bufferArg(info, 3, 4),
-                            info[5].As<Napi::Number>().DoubleValue(), bufferArg(info, 6, 1),
-                            bufferArg(info, 7, 4), bufferArg(info, 8, 4));
+                            info[5].As<Napi::Number>().DoubleValue(), activationArg(info, 6),
+                            bufferArg(info, 7, 1), bufferArg(info, 8, 4), bufferArg(info, 9, 4));
   });
 }
 
-// batchNormBackward(dy, x, xShape, gamma|null, mean, variance, channelShape, eps, dx, dgamma|null, dbeta|null)
+// batchNormBackward(dy, x, xShape, gamma|null, mean, variance, channelShape, eps, activation, y|null,
+//                   dx, dgamma|null, dbeta|null)
 Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     tfrazor::batchNormBackward(bufferArg(info, 0, 2), bufferArg(info, 1, 2), bufferArg(info, 3, 6),
                                bufferArg(info, 4, 6), bufferArg(info, 5, 6),
-                               info[7].As<Napi::Number>().DoubleValue(), bufferArg(info, 8, 2),
-                               bufferArg(info, 9, 6), bufferArg(info, 10, 6));
+                               info[7].As<Napi::Number>().DoubleValue(), activationArg(info, 8),
+                               bufferArg(info, 9, 2), bufferArg(info, 10, 2), bufferArg(info, 11, 6),
+                               bufferArg(info, 12, 6));
   });
 }
 

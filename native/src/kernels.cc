@@ -88,27 +88,37 @@ void conv2dBackwardFilter(const Buffer& x, const Buffer& dy, const ConvGeometry&
   target.copy_(std::get<1>(grads));
 }
 
-void batchNormTrain(const Buffer& x, const Buffer& gamma, const Buffer& beta, double eps,
+void batchNormTrain(const Buffer& x, const Buffer& gamma, const Buffer& beta, double eps, Activation act,
                     const Buffer& y, const Buffer& mean, const Buffer& variance) {
   c10::InferenceMode guard;
   c10::optional<at::Tensor> w, b;
   if (gamma.data != nullptr) w = vectorView(gamma);
   if (beta.data != nullptr) b = vectorView(beta);
   auto result = at::native_batch_norm(nchwView(x), w, b, c10::nullopt, c10::nullopt, true, 0.0, eps);
-  nchwView(y).copy_(std::get<0>(result));
+  at::Tensor& out = std::get<0>(result);
+  if (act == Activation::Relu) out.relu_();
+  if (act == Activation::Relu6) out.clamp_(0, 6);
+  nchwView(y).copy_(out);
   vectorView(mean).copy_(std::get<1>(result));
   // save_invstd = 1 / sqrt(var + eps): the biased batch variance back from it.
   vectorView(variance).copy_(std::get<2>(result).pow(-2).sub_(eps));
 }
 
 void batchNormBackward(const Buffer& dy, const Buffer& x, const Buffer& gamma, const Buffer& mean,
-                       const Buffer& variance, double eps, const Buffer& dx, const Buffer& dgamma,
-                       const Buffer& dbeta) {
+                       const Buffer& variance, double eps, Activation act, const Buffer& y,
+                       const Buffer& dx, const Buffer& dgamma, const Buffer& dbeta) {
   c10::InferenceMode guard;
   c10::optional<at::Tensor> w;
   if (gamma.data != nullptr) w = vectorView(gamma);
   at::Tensor invstd = vectorView(variance).add(eps).rsqrt_();
-  auto grads = at::native_batch_norm_backward(nchwView(dy), nchwView(x), w, c10::nullopt, c10::nullopt,
+  at::Tensor grad = nchwView(dy);
+  // The activation's gradient as a mask of its output: relu passes where y > 0, relu6 where 0 < y < 6.
+  if (act == Activation::Relu) grad = grad.masked_fill(nchwView(y).le(0), 0);
+  if (act == Activation::Relu6) {
+    at::Tensor out = nchwView(y);
+    grad = grad.masked_fill(out.le(0).logical_or_(out.ge(6)), 0);
+  }
+  auto grads = at::native_batch_norm_backward(grad, nchwView(x), w, c10::nullopt, c10::nullopt,
                                               vectorView(mean), invstd, true, eps, {true, true, true});
   nchwView(dx).copy_(std::get<0>(grads));
   if (dgamma.data != nullptr) vectorView(dgamma).copy_(std::get<1>(grads));

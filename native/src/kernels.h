@@ -15,14 +15,14 @@ struct Buffer {
   int rank = 0;
 };
 
+enum class Activation { Linear = 0, Relu = 1, Relu6 = 2 };
+
 struct ConvGeometry {
   int64_t strideH = 1, strideW = 1;
   int64_t dilationH = 1, dilationW = 1;
   int64_t padTop = 0, padBottom = 0, padLeft = 0, padRight = 0;
   bool depthwise = false;  // filter [kh, kw, C, 1], groups = C
 };
-
-enum class Activation { Linear = 0, Relu = 1, Relu6 = 2 };
 
 // out = act(conv(x, filter) + bias); bias may have data == nullptr.
 void conv2dForward(const Buffer& x, const Buffer& filter, const Buffer& bias, Activation act,
@@ -32,14 +32,15 @@ void conv2dBackwardInput(const Buffer& dy, const Buffer& filter, const ConvGeome
 // dfilter of the convolution, written to dfilter (tfjs layout).
 void conv2dBackwardFilter(const Buffer& x, const Buffer& dy, const ConvGeometry& g, const Buffer& dfilter);
 
-// Train-mode batch norm over the last axis: y, and the batch mean and biased variance per channel.
-// gamma / beta may be absent (data == nullptr): scale 1, offset 0.
-void batchNormTrain(const Buffer& x, const Buffer& gamma, const Buffer& beta, double eps,
+// Train-mode batch norm over the last axis, then the activation: y, and the batch mean and biased
+// variance per channel. gamma / beta may be absent (data == nullptr): scale 1, offset 0.
+void batchNormTrain(const Buffer& x, const Buffer& gamma, const Buffer& beta, double eps, Activation act,
                     const Buffer& y, const Buffer& mean, const Buffer& variance);
-// Gradients of batchNormTrain: dx, dgamma, dbeta (from the saved batch mean and variance).
+// Gradients of batchNormTrain: dx, dgamma, dbeta (from the saved batch mean and variance, and the
+// output y, whose zero / saturated entries mask dy for relu / relu6).
 void batchNormBackward(const Buffer& dy, const Buffer& x, const Buffer& gamma, const Buffer& mean,
-                       const Buffer& variance, double eps, const Buffer& dx, const Buffer& dgamma,
-                       const Buffer& dbeta);
+                       const Buffer& variance, double eps, Activation act, const Buffer& y,
+                       const Buffer& dx, const Buffer& dgamma, const Buffer& dbeta);
 
 // out[b] = op(a[b]) x op(b[b]) for rank-3 a, b (tfjs BatchMatMul).
 void batchMatMul(const Buffer& a, const Buffer& b, bool transposeA, bool transposeB, const Buffer& out);

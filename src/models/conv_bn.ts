@@ -1,4 +1,4 @@
-import { tf, type Tensor4D } from '../tf.js';
+import type { Tensor4D } from '../tf.js';
 import { Module } from './module.js';
 import type { ChannelSource, ValueSource } from '../mutables/sources.js';
 import { DynamicBatchNorm2d } from './ops/dynamic_batchnorm2d.js';
@@ -51,9 +51,7 @@ export class ConvBn extends Module implements Layer {
       const { scale, shift } = this.bn.evalScaleShift();
       return this.conv.forwardFolded(x, scale, shift, this.act === 'none' ? 'linear' : this.act);
     }
-    const y = this.bn.forward(this.conv.forward(x));
-    if (this.act === 'relu') return tf.relu(y);
-    return this.act === 'relu6' ? tf.relu6(y) : y;
+    return this.bn.forward(this.conv.forward(x), this.act === 'none' ? 'linear' : this.act);
   }
 
   cost(input: SpatialSize): ModuleCost {

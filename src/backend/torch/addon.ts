@@ -13,10 +13,11 @@ export interface TorchAddon {
   conv2dBackwardFilter(x: Float32Array, xShape: number[], dy: Float32Array, dyShape: number[],
     geometry: number[], dfilter: Float32Array, dfilterShape: number[]): void;
   batchNormTrain(x: Float32Array, xShape: number[], gamma: Float32Array | null, beta: Float32Array | null,
-    channelShape: number[], eps: number, y: Float32Array, mean: Float32Array, variance: Float32Array): void;
+    channelShape: number[], eps: number, activation: number, y: Float32Array, mean: Float32Array,
+    variance: Float32Array): void;
   batchNormBackward(dy: Float32Array, x: Float32Array, xShape: number[], gamma: Float32Array | null,
-    mean: Float32Array, variance: Float32Array, channelShape: number[], eps: number, dx: Float32Array,
-    dgamma: Float32Array | null, dbeta: Float32Array | null): void;
+    mean: Float32Array, variance: Float32Array, channelShape: number[], eps: number, activation: number,
+    y: Float32Array | null, dx: Float32Array, dgamma: Float32Array | null, dbeta: Float32Array | null): void;
   batchMatMul(a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], transposeA: boolean,
     transposeB: boolean, out: Float32Array, outShape: number[]): void;
   setThreads(n: number): void;

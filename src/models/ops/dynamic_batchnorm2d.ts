@@ -5,7 +5,9 @@ import type { ChannelSource } from '../../mutables/sources.js';
 import { mutablesOf } from '../../mutables/collect.js';
 import type { BuildContext } from './build_context.js';
 import type { Costed, ModuleCost, SpatialSize } from './cost.js';
-import { hasNativeBatchNorm, nativeBatchNormGrad, nativeBatchNormTrain } from '../../backend/native_ops.js';
+import {
+  hasNativeBatchNorm, nativeBatchNormGrad, nativeBatchNormTrain, type BatchNormActivation,
+} from '../../backend/native_ops.js';
 
 export interface DynamicBatchNorm2dOptions {
   channels: ChannelSource;
@@ -47,7 +49,8 @@ export class DynamicBatchNorm2d extends Module implements Costed {
     }
   }
 
-  forward(x: Tensor4D): Tensor4D {
+  /** Normalises x, then applies `activation` (one kernel with it on engines that fuse them). */
+  forward(x: Tensor4D, activation: BatchNormActivation = 'linear'): Tensor4D {
     const c = this.channels.currentChannels;
     const full = c === this.channels.maxChannels;
     const pick = (v: Variable | undefined): Tensor1D => {
@@ -56,24 +59,39 @@ export class DynamicBatchNorm2d extends Module implements Costed {
     };
     const gamma = pick(this.gamma);
     const beta = pick(this.beta);
-    if (!this.training) return tf.batchNorm(x, pick(this.runningMean), pick(this.runningVar), beta, gamma, this.eps);
-    return (hasNativeBatchNorm() ? this.trainNormNative : this.trainNorm)(x, gamma, beta) as Tensor4D;
+    if (this.training && hasNativeBatchNorm()) return this.nativeTrainNorm(activation)(x, gamma, beta) as Tensor4D;
+    const y = this.training
+      ? this.trainNorm(x, gamma, beta) as Tensor4D
+      : tf.batchNorm(x, pick(this.runningMean), pick(this.runningVar), beta, gamma, this.eps);
+    if (activation === 'relu') return tf.relu(y);
+    return activation === 'relu6' ? tf.relu6(y) : y;
   }
 
-  /** Batch-statistics normalisation as one engine kernel forward and one backward (torch engine). */
-  private readonly trainNormNative = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
-    const [x, gamma, beta, save] = args as [Tensor4D, Tensor1D, Tensor1D, tf.GradSaveFunc];
-    const [y, mean, variance] = nativeBatchNormTrain(x, gamma, beta, this.eps);
-    this.updateRunningStats(mean, variance, x.shape[0] * x.shape[1] * x.shape[2]);
-    save([x, gamma, mean, variance]);
-    return {
-      value: y,
-      gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [xs, g, m, v] = saved as [Tensor, Tensor, Tensor, Tensor];
-        return nativeBatchNormGrad(dy, xs, g, m, v, this.eps);
-      },
-    };
-  });
+  private readonly nativeTrainNorms = new Map<BatchNormActivation, (x: Tensor, g: Tensor, b: Tensor) => Tensor>();
+
+  /**
+   * Batch-statistics normalisation and the activation as one engine kernel forward and one
+   * backward (torch engine); one custom-gradient function per activation.
+   */
+  private nativeTrainNorm(activation: BatchNormActivation): (x: Tensor, g: Tensor, b: Tensor) => Tensor {
+    let f = this.nativeTrainNorms.get(activation);
+    if (f) return f;
+    f = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+      const [x, gamma, beta, save] = args as [Tensor4D, Tensor1D, Tensor1D, tf.GradSaveFunc];
+      const [y, mean, variance] = nativeBatchNormTrain(x, gamma, beta, this.eps, activation);
+      this.updateRunningStats(mean, variance, x.shape[0] * x.shape[1] * x.shape[2]);
+      save(activation === 'linear' ? [x, gamma, mean, variance] : [x, gamma, mean, variance, y]);
+      return {
+        value: y,
+        gradFunc: (dy: Tensor, saved: Tensor[]) => {
+          const [xs, g, m, v, ys] = saved as [Tensor, Tensor, Tensor, Tensor, Tensor | undefined];
+          return nativeBatchNormGrad(dy, xs, g, m, v, this.eps, activation, ys);
+        },
+      };
+    }) as (x: Tensor, g: Tensor, b: Tensor) => Tensor;
+    this.nativeTrainNorms.set(activation, f);
+    return f;
+  }
 
   /**
    * Batch-statistics normalisation with the closed-form backward pass: about 20 kernels per layer
