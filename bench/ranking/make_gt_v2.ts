@@ -25,6 +25,8 @@ const WORK = join(ROOT, 'work_dirs', 'bench_gt_v2');
 const GT_V2_CONFIG = 'configs/bench/gt_v2_standalone.yaml';
 const SUBNETS_FILE = join(GT_V2_DIR, 'subnets.json');
 const GT_COUNT = 50;
+const RETRIES = 10;
+const RETRY_WAIT_S = 60;
 const SELECTION_SEED = 0;
 
 /** The GT subnets: read from subnets.json once it exists, so the selection never changes under a run. */
@@ -47,6 +49,12 @@ function jobOrder(subnets: readonly GtSubnet[]): { subnet: GtSubnet; seed: numbe
   const jobs: { subnet: GtSubnet; seed: number }[] = order.flatMap((subnet) => [{ subnet, seed: first }, { subnet, seed: second }]);
   for (const seed of rest) jobs.push(...order.map((subnet) => ({ subnet, seed })));
   return jobs;
+}
+
+/** The last non-empty line of a log (the error a failed run printed). */
+function lastLine(path: string): string {
+  if (!existsSync(path)) return 'no log';
+  return readFileSync(path, 'utf8').trim().split('\n').at(-1)?.slice(0, 200) ?? '';
 }
 
 function runChild(args: string[], logPath: string): Promise<number> {
@@ -95,11 +103,20 @@ async function main(): Promise<void> {
   for (const { subnet, seed } of jobOrder(subnets)) {
     if (runs >= limit) break;
     if (readRuns().some((r) => r.key === subnet.key && r.seed === seed)) continue;
-    let result = await trainOne(subnet, seed, values.backend!);
-    result ??= await trainOne(subnet, seed, values.backend!);
+    // Retries, RETRY_WAIT_S apart: on the shared machine a run can fail for a while (the engine
+    // being rebuilt by another developer, a transient allocation failure); skipping would burn the
+    // whole job list in minutes.
+    let result: { acc: number; seconds: number } | null = null;
+    for (let attempt = 1; attempt <= RETRIES && !result; attempt++) {
+      result = await trainOne(subnet, seed, values.backend!);
+      if (!result && attempt < RETRIES) {
+        console.error(`${subnet.key} seed ${seed}: attempt ${attempt} failed (${lastLine(join(WORK, `seed${seed}`, subnet.key, 'train.log'))}); retrying in ${RETRY_WAIT_S} s`);
+        await new Promise((r) => setTimeout(r, RETRY_WAIT_S * 1000));
+      }
+    }
     runs++;
     if (!result) {
-      console.error(`${subnet.key} seed ${seed}: training failed twice, see ${join(WORK, `seed${seed}`, subnet.key, 'train.log')}; skipped for now`);
+      console.error(`${subnet.key} seed ${seed}: training failed ${RETRIES} times, see ${join(WORK, `seed${seed}`, subnet.key, 'train.log')}; skipped for now`);
       continue;
     }
     const line: RunLine = { key: subnet.key, arch: subnet.arch, seed, acc: result.acc, seconds: Math.round(result.seconds), macs: subnet.macs, finished_at: new Date().toISOString() };

@@ -58,6 +58,17 @@ function run(args: string[], logPath: string): Promise<number> {
   });
 }
 
+/** `run`, retried a minute apart (training resumes, scoring continues its progress file): the shared machine's engine can be unavailable for a while. */
+async function runRetried(args: string[], log: string, what: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const rc = await run(args, log);
+    if (rc === 0) return;
+    if (attempt >= 10) fail(`${what} failed (exit ${rc}), see ${log}; the same command resumes it`);
+    console.error(`${what} failed (exit ${rc}), retrying in 60 s`);
+    await new Promise((r) => setTimeout(r, 60_000));
+  }
+}
+
 const lastCheckpoint = (workDir: string): string => {
   const pointer = join(workDir, 'last_checkpoint');
   return existsSync(pointer) ? resolve(workDir, readFileSync(pointer, 'utf8').trim()) : fail(`no checkpoint in ${workDir}`);
@@ -68,8 +79,7 @@ async function train(config: string, workDir: string, seed: number, extra: strin
   mkdirSync(workDir, { recursive: true });
   const log = join(workDir, 'bench.log');
   console.log(`training ${config} seed ${seed} in ${relative(ROOT, workDir)}`);
-  const rc = await run(['tools/train.ts', config, '--seed', String(seed), '--work-dir', workDir, '--resume', '--backend', 'torch', ...extra], log);
-  if (rc !== 0) fail(`training failed (exit ${rc}), see ${log}; the same command resumes it`);
+  await runRetried(['tools/train.ts', config, '--seed', String(seed), '--work-dir', workDir, '--resume', '--backend', 'torch', ...extra], log, `training ${relative(ROOT, workDir)}`);
 }
 
 /**
@@ -101,9 +111,9 @@ async function fewShot(method: string, seed: number): Promise<void> {
     writeFileAtomic(archs, `${JSON.stringify(Object.fromEntries(subnets.filter((_, i) => part[i] === k).map((e) => [e.key, e.value])), null, 1)}\n`);
     const partOut = join(workDir, 'pred.json');
     if (!existsSync(partOut)) {
-      const rc = await run(['tools/track1/score.ts', m.config, lastCheckpoint(workDir), '--archs', archs, '--out', partOut,
-        '--progress', join(workDir, 'score_progress.jsonl'), '--backend', 'torch', '--cfg-options', `model.sampler.fixed={"${FEW_SHOT_ALIAS}":${value}}`], join(workDir, 'bench.log'));
-      if (rc !== 0) fail(`scoring part ${value} failed (exit ${rc}), see ${join(workDir, 'bench.log')}`);
+      await runRetried(['tools/track1/score.ts', m.config, lastCheckpoint(workDir), '--archs', archs, '--out', partOut,
+        '--progress', join(workDir, 'score_progress.jsonl'), '--backend', 'torch', '--cfg-options', `model.sampler.fixed={"${FEW_SHOT_ALIAS}":${value}}`],
+      join(workDir, 'bench.log'), `scoring ${method} seed ${seed} part ${value}`);
     }
     for (const e of readTrack1File(partOut)) scored.set(e.key, e.value);
   }
@@ -130,9 +140,8 @@ async function trainAndScore(method: string, seed: number): Promise<void> {
   if (existsSync(out)) return;
   mkdirSync(PRED_DIR, { recursive: true });
   console.log(`scoring ${method} seed ${seed}`);
-  const rc = await run(['tools/track1/score.ts', m.config, lastCheckpoint(workDir), '--archs', join(GT_V2_DIR, 'subnets.json'), '--out', out,
-    '--progress', join(workDir, 'score_progress.jsonl'), '--backend', 'torch'], join(workDir, 'bench.log'));
-  if (rc !== 0) fail(`scoring failed (exit ${rc}), see ${join(workDir, 'bench.log')}`);
+  await runRetried(['tools/track1/score.ts', m.config, lastCheckpoint(workDir), '--archs', join(GT_V2_DIR, 'subnets.json'), '--out', out,
+    '--progress', join(workDir, 'score_progress.jsonl'), '--backend', 'torch'], join(workDir, 'bench.log'), `scoring ${method} seed ${seed}`);
   console.log(`${method} seed ${seed}: done in ${((performance.now() - t0) / 60000).toFixed(1)} min`);
 }
 
