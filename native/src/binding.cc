@@ -123,6 +123,16 @@ Napi::Value BatchMatMul(const Napi::CallbackInfo& info) {
   });
 }
 
+// addRelu(a, b, shape, out)
+Napi::Value AddRelu(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] { tfrazor::addRelu(bufferArg(info, 0, 2), bufferArg(info, 1, 2), bufferArg(info, 3, 2)); });
+}
+
+// reluGrad(dy, y, shape, dx)
+Napi::Value ReluGrad(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] { tfrazor::reluGrad(bufferArg(info, 0, 2), bufferArg(info, 1, 2), bufferArg(info, 3, 2)); });
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return guarded(info, [&] { tfrazor::setThreads(info[0].As<Napi::Number>().Int32Value()); });
 }
@@ -141,6 +151,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2dBackwardFilter", Napi::Function::New(env, Conv2dBackwardFilter));
   exports.Set("batchNormTrain", Napi::Function::New(env, BatchNormTrain));
   exports.Set("batchNormBackward", Napi::Function::New(env, BatchNormBackward));
+  exports.Set("addRelu", Napi::Function::New(env, AddRelu));
+  exports.Set("reluGrad", Napi::Function::New(env, ReluGrad));
   exports.Set("batchMatMul", Napi::Function::New(env, BatchMatMul));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("threads", Napi::Function::New(env, Threads));

@@ -125,6 +125,26 @@ void batchNormBackward(const Buffer& dy, const Buffer& x, const Buffer& gamma, c
   if (dbeta.data != nullptr) vectorView(dbeta).copy_(std::get<2>(grads));
 }
 
+namespace {
+at::Tensor flatView(const Buffer& b) {
+  int64_t size = 1;
+  for (int i = 0; i < b.rank; ++i) size *= b.shape[i];
+  return at::from_blob(b.data, {size}, at::kFloat);
+}
+}  // namespace
+
+void addRelu(const Buffer& a, const Buffer& b, const Buffer& out) {
+  c10::InferenceMode guard;
+  at::Tensor result = flatView(out);
+  at::add_out(result, flatView(a), flatView(b)).relu_();
+}
+
+void reluGrad(const Buffer& dy, const Buffer& y, const Buffer& dx) {
+  c10::InferenceMode guard;
+  at::Tensor result = flatView(dx);
+  at::threshold_backward_out(result, flatView(dy), flatView(y), 0);
+}
+
 void batchMatMul(const Buffer& a, const Buffer& b, bool transposeA, bool transposeB, const Buffer& out) {
   c10::InferenceMode guard;
   auto view3 = [](const Buffer& t) {

@@ -42,6 +42,10 @@ void batchNormBackward(const Buffer& dy, const Buffer& x, const Buffer& gamma, c
                        const Buffer& variance, double eps, Activation act, const Buffer& y,
                        const Buffer& dx, const Buffer& dgamma, const Buffer& dbeta);
 
+// out = relu(a + b) over equal-shaped buffers (a residual join), and its gradient: dy where out > 0.
+void addRelu(const Buffer& a, const Buffer& b, const Buffer& out);
+void reluGrad(const Buffer& dy, const Buffer& y, const Buffer& dx);
+
 // out[b] = op(a[b]) x op(b[b]) for rank-3 a, b (tfjs BatchMatMul).
 void batchMatMul(const Buffer& a, const Buffer& b, bool transposeA, bool transposeB, const Buffer& out);
 

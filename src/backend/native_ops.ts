@@ -1,4 +1,5 @@
 import { tf, type Tensor, type Tensor1D, type Tensor4D } from '../tf.js';
+import { ADD_RELU, RELU_GRAD } from './torch/add_relu_kernels.js';
 import { BATCH_NORM_GRAD, BATCH_NORM_TRAIN, type BatchNormActivation } from './torch/batch_norm_kernels.js';
 
 export type { BatchNormActivation };
@@ -29,3 +30,28 @@ export function nativeBatchNormGrad(dy: Tensor, x: Tensor, gamma: Tensor, mean: 
   return tf.engine().runKernel(BATCH_NORM_GRAD, inputs,
     { varianceEpsilon: eps, activation }) as unknown as [Tensor4D, Tensor1D, Tensor1D];
 }
+
+/**
+ * relu(a + b) for a and b of one shape (a residual join): one kernel forward and one backward
+ * where the engine has them, core ops otherwise.
+ */
+export function addRelu(a: Tensor4D, b: Tensor4D): Tensor4D {
+  if (tf.getKernel(ADD_RELU, tf.getBackend()) === undefined || a.shape.join() !== b.shape.join()) {
+    return tf.relu(tf.add(a, b)) as Tensor4D;
+  }
+  return nativeAddRelu(a, b) as Tensor4D;
+}
+
+const nativeAddRelu = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+  const [a, b, save] = args as [Tensor, Tensor, tf.GradSaveFunc];
+  const y = tf.engine().runKernel(ADD_RELU, { a, b }) as Tensor;
+  save([y]);
+  return {
+    value: y,
+    gradFunc: (dy: Tensor, saved: Tensor[]) => {
+      const g = tf.engine().runKernel(RELU_GRAD, { dy, y: saved[0]! }) as Tensor;
+      // Both inputs get the same gradient; a clone shares its buffer, so this costs no copy.
+      return [g, tf.clone(g)];
+    },
+  };
+});

@@ -1,4 +1,5 @@
-import { tf, type Tensor4D } from '../tf.js';
+import type { Tensor4D } from '../tf.js';
+import { addRelu } from '../backend/native_ops.js';
 import { Module } from './module.js';
 import type { ChannelSource } from '../mutables/sources.js';
 import { ConvBn, type NormOptions } from './conv_bn.js';
@@ -29,7 +30,7 @@ abstract class ResidualBlock extends Module implements Layer {
   forward(x: Tensor4D): Tensor4D {
     let y = x;
     for (const unit of this.branch) y = unit.forward(y);
-    return tf.relu(tf.add(y, this.shortcut ? this.shortcut.forward(x) : x)) as Tensor4D;
+    return addRelu(y, this.shortcut ? this.shortcut.forward(x) : x);
   }
 
   cost(input: SpatialSize): ModuleCost {

@@ -1,5 +1,6 @@
 import { tf } from '../../tf.js';
 import type { TorchAddon } from './addon.js';
+import { ADD_RELU, RELU_GRAD, addReluKernel, reluGradKernel } from './add_relu_kernels.js';
 import { BATCH_NORM_GRAD, BATCH_NORM_TRAIN, batchNormGradKernel, batchNormTrainKernel } from './batch_norm_kernels.js';
 import { filterGradientKernel, forwardKernel, inputGradientKernel } from './conv_kernels.js';
 import type { KernelArgs } from './heap.js';
@@ -25,6 +26,8 @@ const OVERLAID: ReadonlyMap<string, Factory> = new Map<string, Factory>([
 const ADDED: ReadonlyMap<string, (addon: TorchAddon) => tf.KernelFunc> = new Map([
   [BATCH_NORM_TRAIN, (a: TorchAddon) => batchNormTrainKernel(a) as unknown as tf.KernelFunc],
   [BATCH_NORM_GRAD, (a: TorchAddon) => batchNormGradKernel(a) as unknown as tf.KernelFunc],
+  [ADD_RELU, (a: TorchAddon) => addReluKernel(a) as unknown as tf.KernelFunc],
+  [RELU_GRAD, (a: TorchAddon) => reluGradKernel(a) as unknown as tf.KernelFunc],
 ]);
 
 /** The wasm kernels the overlay replaced, to put back. */
