@@ -24,6 +24,7 @@ export interface BigNASConfig extends AlgorithmConfig {
   loss?: TypedConfig;
   distill_loss?: TypedConfig;
   num_random_samples?: number;
+  step_per_path?: boolean;
 }
 
 export const DEFAULT_NUM_RANDOM_SAMPLES = 2;
@@ -32,7 +33,10 @@ export const DEFAULT_NUM_RANDOM_SAMPLES = 2;
  * BigNAS sandwich rule with in-place distillation. Per step: the max subnet learns from the
  * labels; the min subnet and `num_random_samples` random subnets learn from the max subnet's
  * logits (detached: captured from the max path's forward and used as constants afterwards).
- * Gradients of all paths are accumulated, then one optimizer step is taken.
+ * Gradients of all paths are accumulated, then one optimizer step is taken; with `step_per_path`
+ * every path takes its own optimizer step, as mmrazor's BigNAS does (`update_params` per path with
+ * the default `accumulative_counts: 1`), the later paths distilling from the max path's logits
+ * recorded before the first step.
  */
 export class BigNAS extends BaseAlgorithm {
   readonly supernet: Supernet;
@@ -40,6 +44,7 @@ export class BigNAS extends BaseAlgorithm {
   readonly loss: Loss;
   readonly distillLoss: Loss;
   readonly numRandomSamples: number;
+  readonly stepPerPath: boolean;
 
   constructor(cfg: BigNASConfig) {
     super(cfg);
@@ -48,6 +53,7 @@ export class BigNAS extends BaseAlgorithm {
     this.loss = buildLoss(cfg.loss, DEFAULT_LOSS);
     this.distillLoss = buildLoss(cfg.distill_loss, DEFAULT_DISTILL_LOSS);
     this.numRandomSamples = cfg.num_random_samples ?? DEFAULT_NUM_RANDOM_SAMPLES;
+    this.stepPerPath = cfg.step_per_path ?? false;
   }
 
   trainStep(batch: Batch, ctx: TrainContext): Record<string, number> {
@@ -62,15 +68,18 @@ export class BigNAS extends BaseAlgorithm {
         teacher = tf.keep(logits.clone());
         return this.loss.forward(logits, batch.labels);
       });
+      if (this.stepPerPath) ctx.optim.step();
       const target = teacher!;
       const distillPath = (choices: SubnetChoices): number => {
         supernet.mutator.set(choices);
-        return ctx.optim.accumulate(() => this.distillLoss.forward(supernet.forward(batch.images), target));
+        const loss = ctx.optim.accumulate(() => this.distillLoss.forward(supernet.forward(batch.images), target));
+        if (this.stepPerPath) ctx.optim.step();
+        return loss;
       };
       const lossMin = distillPath(sampler.min(supernet, ctx));
       let lossRandom = 0;
       for (let i = 0; i < this.numRandomSamples; i++) lossRandom += distillPath(sampler.sample(supernet, ctx));
-      ctx.optim.step();
+      if (!this.stepPerPath) ctx.optim.step();
       return {
         loss: lossMax + lossMin + lossRandom,
         loss_max: lossMax,
@@ -108,6 +117,11 @@ export const BIGNAS_SCHEMA = {
       minimum: 0,
       default: DEFAULT_NUM_RANDOM_SAMPLES,
       description: 'Random subnets per step besides the max and min ones.',
+    },
+    step_per_path: {
+      type: 'boolean',
+      default: false,
+      description: "One optimizer step per path (mmrazor's BigNAS) instead of one step on the summed gradients of all paths.",
     },
   },
   required: ['architecture'],
