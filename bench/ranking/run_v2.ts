@@ -34,6 +34,7 @@ const METHODS: Record<string, { config: string; title: string; teacher?: boolean
   fairnas: { config: 'configs/bench/v2/fairnas.yaml', title: 'FairNAS (strict-fair, 7 paths per step)' },
   bignas: { config: 'configs/bench/v2/bignas.yaml', title: 'BigNAS sandwich' },
   bignas_mmrazor: { config: 'configs/bench/v2/bignas_mmrazor.yaml', title: 'BigNAS, an optimizer step per path (mmrazor)' },
+  bignas_alpha: { config: 'configs/bench/v2/bignas_alpha.yaml', title: 'BigNAS, alpha-divergence distillation (AlphaNet)' },
   bignas_fair: { config: 'configs/bench/v2/bignas_fair.yaml', title: 'BigNAS sandwich, strict-fair random paths' },
   rank_spos_flops: { config: 'configs/bench/v2/rank_spos_flops.yaml', title: 'SPOS + FLOPs-guided rank loss' },
   rank_bignas_flops: { config: 'configs/bench/v2/rank_bignas_flops.yaml', title: 'BigNAS + FLOPs-guided rank loss (RD-NAS)' },

@@ -9,6 +9,7 @@ export { FairNAS, type FairNASConfig } from './fairnas.js';
 export { RankNAS, type RankNASConfig } from './rank_nas.js';
 export { SupernetDistill, type SupernetDistillConfig } from './supernet_distill.js';
 export { pairwiseRankHinge, rankLossWeight, RankPrior } from './rank_loss.js';
+export { AlphaDivergence, alphaDivergence } from './alpha_divergence.js';
 export { ImageClassifier, type ImageClassifierConfig } from './image_classifier.js';
 export { buildTeacher, type TeacherConfig } from './teacher.js';
 export { resolveSubnet, fixSubnet, type SubnetSpec } from './subnet.js';
