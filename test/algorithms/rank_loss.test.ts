@@ -4,7 +4,7 @@ import { tf } from '../../src/tf.js';
 import '../../src/engine/losses.js';
 import '../../src/proxies/index.js';
 import { CrossEntropyLoss } from '../../src/engine/losses.js';
-import { pairwiseRankHinge, rankLossWeight } from '../../src/algorithms/rank_loss.js';
+import { RankPrior, pairwiseRankHinge, rankLossWeight } from '../../src/algorithms/rank_loss.js';
 import { RankNAS } from '../../src/algorithms/rank_nas.js';
 import { UniformSampler } from '../../src/algorithms/samplers/index.js';
 import { Rng } from '../../src/services/rng.js';
@@ -106,6 +106,18 @@ describe('RankNAS step', () => {
     expect(out.loss).toBeCloseTo(out.loss_base! + expected, 5);
     tf.dispose([batch.images, batch.labels]);
     algo.dispose();
+  });
+
+  it('takes any registered proxy as the prior (Params), caching data-free scores', () => {
+    const prior = new RankPrior({ type: 'Params' });
+    const net = new TinySupernet({ widths: [2, 3, 4], depths: [1, 2] });
+    const batch = tinyBatch();
+    const small = { 'hidden.out_channels': 2, depth: 1 };
+    const big = { 'hidden.out_channels': 4, depth: 2 };
+    expect(prior.score(net, small, batch)).toBe(net.complexity(small).params);
+    expect(prior.score(net, big, batch)).toBe(net.complexity(big).params);
+    expect(() => new RankPrior({ type: 'NoSuchProxy' })).toThrow(/NoSuchProxy/);
+    tf.dispose([batch.images, batch.labels]);
   });
 
   it('skips the pairs while the warm-up weight is 0 and counts them after', () => {
