@@ -19,8 +19,8 @@ if (existsSync(output)) {
   process.exit(2);
 }
 const all = readCheckpointTensors(input);
-// Network weights only: optimizer slots (optimizer.*) stay out.
-const weights: Record<string, Tensor> = Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith('optimizer.')));
+// Network weights only: optimizer slots (optim/...) stay out.
+const weights: Record<string, Tensor> = Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith('optim')));
 const { state, blocks } = reorderMidChannelsByL1(weights);
 const tensors = Object.fromEntries(Object.entries(state).map(([k, t]) => [k, { dtype: t.dtype as 'float32' | 'int32', shape: t.shape, values: t.dataSync() as Float32Array | Int32Array }]));
 writeFileSync(`${output}.tmp`, encodeCheckpoint({ meta: { epoch: 0, iter: 0, time: new Date().toISOString(), version: CHECKPOINT_FORMAT_VERSION }, tensors, state: {} }));
