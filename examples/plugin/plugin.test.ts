@@ -1,31 +1,31 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, loadConfigFromText } from '../../src/cli/load_config.js';
-import { ConfigError } from '../../src/config/errors.js';
-import { ALGORITHMS } from '../../src/registry/registries.js';
-import type { Algorithm } from '../../src/algorithms/types.js';
-import { tf } from '../../src/tf.js';
+// 'tfrazor' is the package's public entry (vitest.config.ts maps it to src/index.ts, as the plugin's
+// own imports are); the plugin package's own test (npm test there) runs the built one.
+import { ALGORITHMS, ConfigError, loadConfig, loadConfigFromText, tf, type Algorithm } from 'tfrazor';
 
 const here = join(process.cwd(), 'examples/plugin');
+// tiny_mlp.yaml imports the compiled plugin (dist/, built by npm run build there); here its source.
+const SOURCE = `custom_imports=[${join(here, 'index.ts')}]`;
 
 describe('example plugin', () => {
   it('is imported via custom_imports and built through the registries from a YAML file', async () => {
-    const { config } = await loadConfig(join(here, 'tiny_mlp.yaml'));
+    const { config } = await loadConfig(join(here, 'tiny_mlp.yaml'), [SOURCE]);
     expect(config.model).toMatchObject({
       type: 'ImageClassifier',
-      architecture: { type: 'myplugin/TinyMLP', hidden: 8, num_classes: 10, input_shape: [4, 4, 1], seed: 0 },
+      architecture: { type: 'myplugin/TinyMLP', hidden: 32, num_classes: 10, input_shape: [28, 28, 1], seed: 0 },
       loss: { type: 'CrossEntropyLoss' },
     });
     const algo = ALGORITHMS.build<Algorithm>(config.model as { type: string });
     expect(algo.architecture.constructor.name).toBe('TinyMLP');
     expect(algo.namedParameters().map(([n, v]) => [n, v.shape])).toEqual([
-      ['architecture.fc1.weight', [16, 8]],
-      ['architecture.fc1.bias', [8]],
-      ['architecture.fc2.weight', [8, 10]],
+      ['architecture.fc1.weight', [784, 32]],
+      ['architecture.fc1.bias', [32]],
+      ['architecture.fc2.weight', [32, 10]],
       ['architecture.fc2.bias', [10]],
     ]);
     const before = tf.memory().numTensors;
-    const x = tf.ones([2, 4, 4, 1]) as tf.Tensor4D;
+    const x = tf.ones([2, 28, 28, 1]) as tf.Tensor4D;
     const logits = algo.architecture.forward(x);
     expect(logits.shape).toEqual([2, 10]);
     tf.dispose([x, logits]);

@@ -1,6 +1,4 @@
-import { tf, type Tensor, type Tensor4D } from '../../src/tf.js';
-import { Module } from '../../src/models/module.js';
-import type { Classifier } from '../../src/models/types.js';
+import { Module, tf, type Classifier, type Tensor, type Tensor4D } from 'tfrazor';
 
 export interface TinyMLPConfig {
   type: string;

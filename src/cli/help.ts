@@ -46,8 +46,14 @@ export function setBinName(name: string | undefined): void {
 
 /** How the user runs `tool`: `tfrazor track1/score` from the package, else its script. */
 export function commandOf(tool: string): string {
-  return binName ? `${binName} ${tool}` : `npx tsx tools/${tool}.ts`;
+  return binName ? `${binName} ${BIN_COMMANDS[tool] ?? tool}` : `npx tsx tools/${tool}.ts`;
 }
+
+/** The `tfrazor` subcommand of each tool (tools/tfrazor.ts). */
+const BIN_COMMANDS: Record<string, string> = {
+  export_subnet: 'export', print_config: 'print-config', 'analysis/complexity': 'complexity', 'analysis/rank_consistency': 'rank-consistency',
+  'analysis/proxies': 'proxies', 'track1/score': 'track1-score', 'track1/merge': 'track1-merge',
+};
 
 /** The running script as the user would type it, for a tool that gives no ToolHelp. */
 function scriptCommand(): string {
