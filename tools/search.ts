@@ -36,7 +36,19 @@ interface Output {
 }
 
 export async function main(argv: string[], stdout: Output = process.stdout): Promise<number> {
-  const args = parseToolArgs(argv);
+  const args = parseToolArgs(argv, {}, {
+    tool: 'search',
+    usage: 'CONFIG CHECKPOINT [--work-dir DIR] [--cfg-options search_cfg.KEY=VALUE ...]',
+    summary:
+      "Search a trained supernet for the best subnet under search_cfg's macs/params constraints, scoring candidates by top-1 on val_dataloader " +
+      'after BN re-calibration. Resumable: the same command continues after a kill. Writes best_subnet.yaml, candidates.json and pareto.svg ' +
+      '(default work dir: the config\'s work dir + /search).',
+    arguments: { CONFIG: 'The YAML config the supernet was trained with (its search_cfg).', CHECKPOINT: 'A .ckpt file, or a work dir (its latest checkpoint).' },
+    examples: [
+      'configs/mnist/resnet_mini_bignas.yaml work_dirs/resnet_mini_bignas',
+      "CONFIG CKPT --cfg-options 'search_cfg.searcher.constraints={macs: [0, 3.0e6]}' search_cfg.searcher.max_generations=10",
+    ],
+  });
   if (args.positionals.length !== 2) throw new UsageError(USAGE);
   const [configPath, checkpointPath] = args.positionals as [string, string];
   const { config } = await loadConfig(configPath, args.cfgOptions);
@@ -46,7 +58,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
     'search_state.json, best_subnet.yaml, candidates.json and pareto.svg',
   );
   const { logger } = createServices({ workDir, logLevel: args.debug ? 'debug' : 'info' });
-  await initBackend(args.backend, (msg) => logger.info(msg));
+  await initBackend(args.backend, (msg) => logger.info(msg), { threads: args.threads });
 
   const searchCfg = readSearchCfg(config);
   const testCfg = readTestCfg(config);

@@ -16,7 +16,7 @@ interface Case {
 const CASES: Case[] = [
   { tool: 'train', options: ['resume', 'arch', 'subnet'] },
   { tool: 'test', options: ['arch', 'subnet', 'max', 'min', 'calib-samples', 'val-samples'] },
-  { tool: 'search', options: [], undescribed: true },
+  { tool: 'search', options: [] },
   { tool: 'export_subnet', options: ['arch', 'subnet', 'max', 'min', 'calib-samples', 'out', 'no-tfjs'] },
   { tool: 'print_config', options: [] },
   { tool: 'predict', options: ['train', 'archs', 'out', 'predictor', 'features', 'feature'], undescribed: true },
