@@ -20,7 +20,7 @@ describe('--cfg-options into a typed section', () => {
   it('keeps keys the file gave and overrides one of them', async () => {
     const { config } = await loadConfigFromText(`_base_: [${JSON.stringify(BASE)}]\n`, join(process.cwd(), 'x.yaml'), ['search_cfg.searcher.max_generations=2']);
     const searcher = (config.search_cfg as { searcher: Record<string, unknown> }).searcher;
-    expect(searcher).toMatchObject({ type: 'EvolutionSearch', population_size: 12, max_generations: 2 });
+    expect(searcher).toMatchObject({ type: 'EvolutionSearch', population_size: 10, max_generations: 2 });
   });
 
   it('names --cfg-options, not the file, for a section the command line created without a type', async () => {
