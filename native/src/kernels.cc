@@ -25,6 +25,13 @@ at::Tensor weightView(const Buffer& f, bool depthwise) {
                        at::kFloat);
 }
 
+// Any buffer as one flat vector (elementwise kernels on contiguous memory).
+at::Tensor flatView(const Buffer& b) {
+  int64_t size = 1;
+  for (int i = 0; i < b.rank; ++i) size *= b.shape[i];
+  return at::from_blob(b.data, {size}, at::kFloat);
+}
+
 at::Tensor vectorView(const Buffer& b) {
   return at::from_blob(b.data, {b.shape[0]}, at::kFloat);
 }
@@ -94,11 +101,11 @@ void batchNormTrain(const Buffer& x, const Buffer& gamma, const Buffer& beta, do
   c10::optional<at::Tensor> w, b;
   if (gamma.data != nullptr) w = vectorView(gamma);
   if (beta.data != nullptr) b = vectorView(beta);
+  // (native_batch_norm.out has no CPU kernel in libtorch 1.13, so the result is copied once.)
   auto result = at::native_batch_norm(nchwView(x), w, b, c10::nullopt, c10::nullopt, true, 0.0, eps);
-  at::Tensor& out = std::get<0>(result);
-  if (act == Activation::Relu) out.relu_();
-  if (act == Activation::Relu6) out.clamp_(0, 6);
-  nchwView(y).copy_(out);
+  nchwView(y).copy_(std::get<0>(result));
+  if (act == Activation::Relu) flatView(y).relu_();
+  if (act == Activation::Relu6) flatView(y).clamp_(0, 6);
   vectorView(mean).copy_(std::get<1>(result));
   // save_invstd = 1 / sqrt(var + eps): the biased batch variance back from it.
   vectorView(variance).copy_(std::get<2>(result).pow(-2).sub_(eps));
@@ -112,11 +119,12 @@ void batchNormBackward(const Buffer& dy, const Buffer& x, const Buffer& gamma, c
   if (gamma.data != nullptr) w = vectorView(gamma);
   at::Tensor invstd = vectorView(variance).add(eps).rsqrt_();
   at::Tensor grad = nchwView(dy);
-  // The activation's gradient as a mask of its output: relu passes where y > 0, relu6 where 0 < y < 6.
-  if (act == Activation::Relu) grad = grad.masked_fill(nchwView(y).le(0), 0);
-  if (act == Activation::Relu6) {
-    at::Tensor out = nchwView(y);
-    grad = grad.masked_fill(out.le(0).logical_or_(out.ge(6)), 0);
+  // The activation's gradient from its output, on flat (contiguous) views: relu passes dy where
+  // y > 0, relu6 where 0 < y < 6. (masked_fill on the channels-last views was 10x slower.)
+  if (act != Activation::Linear) {
+    at::Tensor flatGrad = act == Activation::Relu ? at::threshold_backward(flatView(dy), flatView(y), 0)
+                                                  : at::hardtanh_backward(flatView(dy), flatView(y), 0, 6);
+    grad = flatGrad.as_strided(grad.sizes(), grad.strides());
   }
   auto grads = at::native_batch_norm_backward(grad, nchwView(x), w, c10::nullopt, c10::nullopt,
                                               vectorView(mean), invstd, true, eps, {true, true, true});
@@ -124,14 +132,6 @@ void batchNormBackward(const Buffer& dy, const Buffer& x, const Buffer& gamma, c
   if (dgamma.data != nullptr) vectorView(dgamma).copy_(std::get<1>(grads));
   if (dbeta.data != nullptr) vectorView(dbeta).copy_(std::get<2>(grads));
 }
-
-namespace {
-at::Tensor flatView(const Buffer& b) {
-  int64_t size = 1;
-  for (int i = 0; i < b.rank; ++i) size *= b.shape[i];
-  return at::from_blob(b.data, {size}, at::kFloat);
-}
-}  // namespace
 
 void addRelu(const Buffer& a, const Buffer& b, const Buffer& out) {
   c10::InferenceMode guard;
