@@ -13,6 +13,9 @@ import type { RandomnessCfg, TrainCfg, ValCfg } from './sections.js';
 import { searchableSupernet } from './validation.js';
 import { checkDataFitsModel } from '../evaluation/data_fit.js';
 
+/** val_interval of an iteration-based loop that sets none (mmengine's IterBasedTrainLoop default). */
+export const DEFAULT_ITER_VAL_INTERVAL = 1000;
+
 /** Which loader a factory is asked for: calibration reads train data for BN re-calibration only. */
 export type LoaderRole = 'train' | 'val' | 'calibration';
 
@@ -71,7 +74,10 @@ export async function buildRunner(config: Record<string, unknown>, options: Buil
   const valCfg: ValCfg = { ...VAL_DEFAULTS, ...section<Partial<ValCfg>>(config, 'val_cfg') };
   const needsCalibration = valLoader !== undefined && valCfg.calibrate_bn && searchableSupernet(algorithm.architecture) !== null;
   const calibrationLoader = needsCalibration ? await options.buildLoader(trainSection, { role: 'calibration', seed }) : undefined;
-  const trainCfg: TrainCfg = { by_epoch: true, val_interval: 1, ...section<Partial<TrainCfg>>(config, 'train_cfg') };
+  const trainSectionCfg = section<Partial<TrainCfg>>(config, 'train_cfg') ?? {};
+  const byEpoch = trainSectionCfg.by_epoch ?? true;
+  // An iteration-based loop validating every iteration would spend most of its time validating.
+  const trainCfg: TrainCfg = { by_epoch: byEpoch, ...trainSectionCfg, val_interval: trainSectionCfg.val_interval ?? (byEpoch ? 1 : DEFAULT_ITER_VAL_INTERVAL) };
   const schedule = LrSchedule.build(section<TypedConfig[]>(config, 'param_scheduler'), optim.optimizer.baseLr, trainLoader.length);
   return new Runner({
     algorithm,

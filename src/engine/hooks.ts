@@ -36,6 +36,7 @@ export class LoggerHook implements Hook {
   private count = 0;
   private images = 0;
   private windowStart = 0;
+  private lastIterEnd = 0;
 
   constructor(cfg: Partial<LoggerHookConfig> = {}) {
     this.interval = cfg.interval ?? 10;
@@ -54,6 +55,8 @@ export class LoggerHook implements Hook {
     const seconds = (performance.now() - this.windowStart) / 1000;
     const imgPerS = seconds > 0 ? this.images / seconds : 0;
     runner.progress.update(runner.iter, { epoch: runner.currentEpoch, loss: outputs.loss ?? NaN, lr: runner.optim.lr, 'img/s': Math.round(imgPerS) });
+    // Training time ends here; what comes before the next step (validation) is measured from it.
+    this.lastIterEnd = performance.now();
     if (runner.iter % this.interval !== 0 && runner.iter !== runner.maxIters) return;
     const means = Object.fromEntries(Object.entries(this.sums).map(([k, v]) => [k, v / this.count]));
     runner.scalars.write({ mode: 'train', iter: runner.iter, epoch: runner.currentEpoch, lr: runner.optim.lr, ...means, img_per_s: imgPerS, time: runner.elapsedSeconds() });
@@ -65,8 +68,9 @@ export class LoggerHook implements Hook {
   afterValEpoch(runner: Runner, metrics: Record<string, number>): void {
     runner.scalars.write({ mode: 'val', iter: runner.iter, epoch: runner.epoch, ...metrics, time: runner.elapsedSeconds() });
     runner.logger.info(`Epoch(val) [${runner.epoch}] iter [${runner.iter}]  ${Object.entries(metrics).map(([k, v]) => `${k}: ${(100 * v).toFixed(2)}%`).join('  ')}`);
-    // Validation time is not training time.
-    this.windowStart = performance.now();
+    // Validation time is not training time: the window keeps its images and loses the seconds
+    // validation took (restarting its clock alone would count earlier images over less time).
+    this.windowStart += performance.now() - this.lastIterEnd;
   }
 
   afterTrain(runner: Runner): void {
@@ -78,6 +82,7 @@ export class LoggerHook implements Hook {
     this.count = 0;
     this.images = 0;
     this.windowStart = performance.now();
+    this.lastIterEnd = this.windowStart;
   }
 }
 

@@ -30,7 +30,11 @@ export const TRAIN_CFG_SCHEMA = {
     by_epoch: { description: 'Epoch-based loop (checkpoints, validation and by_epoch schedulers count epochs).', type: 'boolean', default: true },
     max_epochs: { description: 'Epochs to train (epoch-based loops).', type: 'integer', minimum: 1 },
     max_iters: { description: 'Iterations to train; with max_epochs too, the smaller bound wins.', type: 'integer', minimum: 1 },
-    val_interval: { description: 'Validate every this many epochs (or iterations when by_epoch is false); 0: only at the end.', type: 'integer', minimum: 0, default: 1 },
+    val_interval: {
+      description: 'Validate every this many epochs, or iterations when by_epoch is false; 0: only at the end. Default: 1 epoch, or 1000 iterations (as mmengine\'s loops).',
+      type: 'integer',
+      minimum: 0,
+    },
   },
   additionalProperties: false,
   default: {},
