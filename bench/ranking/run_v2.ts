@@ -7,6 +7,7 @@
 // per-epoch checkpoints, scoring from its progress file). Usage:
 //   npx tsx bench/ranking/run_v2.ts --train spos,rank_spos_flops --seeds 0,1   train + score what is missing
 //   npx tsx bench/ranking/run_v2.ts --report                                   compare every scored run with the current GT
+//   npx tsx bench/ranking/run_v2.ts --markdown                                 print ranking_v2.json as the docs table
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, appendFileSync } from 'node:fs';
@@ -255,8 +256,31 @@ async function report(): Promise<void> {
   console.log(JSON.stringify(result, null, 2));
 }
 
+/** The table of docs/benchmarks.md, from bench/results/ranking_v2.json. */
+function markdown(): void {
+  type Ci = { low: number; high: number };
+  type Run = { kendall_tau: number; kendall_tau_ci: Ci; abs_pearson: number; spearman: number; training_minutes: number | null };
+  const r = JSON.parse(readFileSync(RESULT, 'utf8')) as {
+    flops_proxy: Run;
+    methods: Record<string, { title: string; mean_kendall_tau: number; minus_flops_paired_bootstrap: { mean: number; low: number; high: number }; runs: Record<string, Run> }>;
+  };
+  const f = (x: number) => x.toFixed(3);
+  const rows = ['| method | seed | Kendall tau | 90 % interval | \\|Pearson\\| | Spearman | training minutes | mean tau over seeds | mean - FLOPs (90 % paired interval) |', '|---|---|---|---|---|---|---|---|---|'];
+  const p = r.flops_proxy;
+  rows.push(`| FLOPs (MACs) proxy | | ${f(p.kendall_tau)} | ${f(p.kendall_tau_ci.low)} .. ${f(p.kendall_tau_ci.high)} | ${f(p.abs_pearson)} | ${f(p.spearman)} | | | |`);
+  for (const m of Object.values(r.methods)) {
+    Object.entries(m.runs).forEach(([seed, run], i) => {
+      const d = m.minus_flops_paired_bootstrap;
+      const tail = i === 0 ? `${f(m.mean_kendall_tau)} | ${d.mean >= 0 ? '+' : ''}${f(d.mean)} (${f(d.low)} .. ${f(d.high)})` : ' | ';
+      rows.push(`| ${i === 0 ? m.title : ''} | ${seed.slice(1)} | ${f(run.kendall_tau)} | ${f(run.kendall_tau_ci.low)} .. ${f(run.kendall_tau_ci.high)} | ${f(run.abs_pearson)} | ${f(run.spearman)} | ${run.training_minutes ?? ''} | ${tail} |`);
+    });
+  }
+  console.log(rows.join('\n'));
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { train: { type: 'string' }, seeds: { type: 'string', default: '0,1' }, report: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { train: { type: 'string' }, seeds: { type: 'string', default: '0,1' }, report: { type: 'boolean', default: false }, markdown: { type: 'boolean', default: false } } });
+  if (values.markdown) return markdown();
   if (values.train) {
     const seeds = values.seeds!.split(',').map(Number);
     // Seed-major order: every method gets its first seed before any gets a second.
