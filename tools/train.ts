@@ -3,7 +3,7 @@
 //   npx tsx tools/train.ts CONFIG [--work-dir D] [--resume [PATH.ckpt]] [--cfg-options k=v ...]
 //     [--backend tensorflow|wasm|cpu] [--seed N] [--arch CODE | --subnet YAML] [--debug]
 import 'reflect-metadata';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
@@ -102,22 +102,28 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   if (subnetFile !== undefined) config.model = fixedSubnetModel(config.model as Record<string, unknown>, resolve(subnetFile));
   const configName = basename(configPath, extname(configPath));
   const workDirOption = args.workDir !== undefined ? '--work-dir' : config.work_dir !== undefined ? 'work_dir' : 'the default work dir';
-  const workDir = prepareOutputDir(
-    args.workDir ?? (config.work_dir as string | undefined) ?? join('work_dirs', fixedTag ? `${configName}_${fixedTag}` : configName),
-    workDirOption,
-    'checkpoints, logs and metrics',
-  );
+  const workDirPath = resolve(args.workDir ?? (config.work_dir as string | undefined) ?? join('work_dirs', fixedTag ? `${configName}_${fixedTag}` : configName));
+  const workDirIsNew = !existsSync(workDirPath);
+  const workDir = prepareOutputDir(workDirPath, workDirOption, 'checkpoints, logs and metrics');
   config.work_dir = workDir;
   if (args.seed !== undefined) applySeed(config, args.seed);
 
   const { container, logger } = createServices({ workDir, logLevel: args.debug ? 'debug' : 'info' });
   await initBackend(args.backend, (msg) => logger.info(msg), { threads: args.threads });
 
-  const runner = await buildRunner(config, {
-    workDir,
-    seed: args.seed,
-    buildLoader: (section, { seed }) => buildDataLoader(section, { seed }),
-  });
+  let runner;
+  try {
+    runner = await buildRunner(config, {
+      workDir,
+      seed: args.seed,
+      buildLoader: (section, { seed }) => buildDataLoader(section, { seed }),
+    });
+  } catch (err) {
+    // Nothing was trained (a missing dataset, a network the data does not fit): do not leave a
+    // work dir behind that holds only the log of the failed start.
+    if (workDirIsNew) rmSync(workDir, { recursive: true, force: true });
+    throw err;
+  }
   container.registerInstance(TOKENS.checkpointStore, runner.store);
   let firstInterrupt: number | undefined;
   const onSignal = () => {

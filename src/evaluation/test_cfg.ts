@@ -14,6 +14,8 @@ export const TEST_CFG_DEFAULTS: TestCfg = { calibrate_bn: true, calibrate_sample
 export const TEST_CFG_SCHEMA = {
   type: 'object',
   description: 'How a subnet of the supernet is evaluated: BN re-calibration and validation size.',
+  // Filled in when absent, so print_config shows the defaults a tool will use.
+  default: {},
   properties: {
     calibrate_bn: {
       description: 'Re-compute the BN running statistics of each subnet from train-split images before evaluating it (mmrazor Calib-BN).',

@@ -16,6 +16,8 @@ export interface SearchCfg {
 export const SEARCH_CFG_SCHEMA = {
   type: 'object',
   description: 'Subnet search on a trained supernet (tools/search.ts).',
+  // Filled in when absent, so print_config shows the defaults a tool will use.
+  default: {},
   properties: {
     searcher: {
       'x-kind': 'searchers',

@@ -60,6 +60,14 @@ describe('tools/print_config', () => {
     expect(parse(r.out)).toMatchObject({ pc_loop: { net: { type: 'PcNet', depths: [1, 7], width: 16 }, max_epochs: 9 }, work_dir: 'out' });
   });
 
+  it('shows the test_cfg and search_cfg defaults a config without them gets', async () => {
+    const r = await printConfig(['configs/track1/resnet48_bignas.yaml']);
+    expect(r.code).toBe(0);
+    const printed = parse(r.out) as Record<string, unknown>;
+    expect(printed.test_cfg).toMatchObject({ calibrate_bn: true, calibrate_sample_num: 2000 });
+    expect(printed.search_cfg).toMatchObject({ searcher: { type: 'EvolutionSearch', population_size: 50, max_generations: 20 } });
+  });
+
   it('exits 2 on a key typo, suggesting the valid key', async () => {
     const r = await printConfig([join(dir, 'typo.yaml')]);
     expect(r.code).toBe(2);
