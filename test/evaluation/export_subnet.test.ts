@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/tf.js';
 import { ResNetSupernet, type ResNetSupernetInput } from '../../src/models/resnet_supernet.js';
+import { MobileNetSupernet } from '../../src/models/mobilenet_supernet.js';
 import { batchNormLayers } from '../../src/models/ops/dynamic_batchnorm2d.js';
 import { exportSubnet } from '../../src/evaluation/export/export_subnet.js';
 import { FixedNet } from '../../src/evaluation/export/fixed_net.js';
@@ -84,16 +85,66 @@ describe('exportSubnet', () => {
     });
   }
 
-  it('refuses a family it does not know, naming the module, and leaks nothing', async () => {
-    const { MobileNetSupernet } = await import('../../src/models/mobilenet_supernet.js');
-    const net = new MobileNetSupernet({
-      in_channels: 1, input_size: 8, num_classes: 3, stem: { out_channels: 8, kernel_size: 3, stride: 1 },
-      stages: [{ out_channels: 8, depth_choices: [1], stride: 2 }], expand_ratios: [2], kernel_sizes: [3], head_channels: 16,
-    } as never);
+  it('writes a MobileNet subnet (depthwise convs) that FixedNet and a TF.js LayersModel reproduce', async () => {
+    const supernet = tinyMobileNet();
+    const rng = new Rng(3);
+    for (const choices of [supernet.mutator.sample(rng), supernet.mutator.setMax()]) {
+      const out = mkdtempSync(join(tmpdir(), 'export-'));
+      const res = await exportSubnet({ supernet, choices, outDir: out, config: {} });
+      expect(res.graph.nodes.some((n) => n.op === 'conv2d' && n.groups !== undefined && n.groups > 1)).toBe(true);
+      const x = tf.randomNormal([3, 10, 10, 1], 0, 1, 'float32', 4) as tf.Tensor4D;
+      supernet.eval();
+      const want = supernet.forward(x);
+      const fixed = new FixedNet(parse(readFileSync(res.configPath, 'utf8')).model.architecture);
+      fixed.eval();
+      const count = (m: { parameters(): tf.Variable[] }) => m.parameters().reduce((n, p) => n + p.size, 0);
+      expect(count(fixed)).toBe(res.complexity.params);
+      const got = fixed.forward(x);
+      tf.test_util.expectArraysClose(await got.data(), await want.data(), 1e-5);
+      const layers = await tf.loadLayersModel(fileIOHandler(join(out, 'tfjs')));
+      const pred = layers.predict(x) as tf.Tensor;
+      tf.test_util.expectArraysClose(await pred.data(), await want.data(), 1e-4);
+      tf.dispose([x, want, got, pred]);
+      layers.dispose();
+      fixed.dispose();
+    }
+    supernet.dispose();
+  });
+
+  it('refuses a module it does not know, naming it, and leaks nothing', async () => {
+    const { Module } = await import('../../src/models/module.js');
+    class Odd extends Module {}
+    class OddNet extends MobileNetSupernet {
+      constructor() {
+        super(MOBILENET_CFG);
+        this.addModule('odd', new Odd());
+      }
+    }
+    const net = new OddNet();
     const before = tf.memory().numTensors;
     const out = mkdtempSync(join(tmpdir(), 'export-'));
-    await expect(exportSubnet({ supernet: net, choices: net.mutator.current(), outDir: out })).rejects.toThrow(/does not know how to write module|not supported/);
+    await expect(exportSubnet({ supernet: net, choices: net.mutator.current(), outDir: out })).rejects.toThrow(/does not know how to write module 'odd' \(Odd\)/);
     expect(tf.memory().numTensors).toBe(before);
     net.dispose();
   });
 });
+
+const MOBILENET_CFG = {
+  in_channels: 1, input_size: 10, num_classes: 3, stem: { out_channels: 8, kernel_size: 3, stride: 1 },
+  stages: [{ out_channels: 8, depth_choices: [1, 2], stride: 1 }, { out_channels: 12, depth_choices: [1, 2], stride: 2 }],
+  expand_ratios: [2, 3], kernel_sizes: [3, 5], head_channels: 16,
+};
+
+function tinyMobileNet(): MobileNetSupernet {
+  const net = new MobileNetSupernet(MOBILENET_CFG);
+  const rng = new Rng(11);
+  for (const bn of batchNormLayers(net)) {
+    const c = bn.runningMean!.shape[0]!;
+    const r = (lo: number, hi: number) => tf.tensor1d(Array.from({ length: c }, () => lo + (hi - lo) * rng.random()));
+    bn.runningMean!.assign(r(-0.5, 0.5));
+    bn.runningVar!.assign(r(0.5, 2));
+    bn.gamma!.assign(r(0.5, 1.5));
+    bn.beta!.assign(r(-0.3, 0.3));
+  }
+  return net;
+}

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { tf, type Tensor } from '../../tf.js';
+import { tf, type Tensor, type Tensor4D } from '../../tf.js';
 import type { Supernet, Complexity } from '../../models/types.js';
 import type { SubnetChoices } from '../../mutables/types.js';
 import { batchNormLayers } from '../../models/ops/dynamic_batchnorm2d.js';
@@ -10,6 +10,10 @@ import { CHECKPOINT_FORMAT_VERSION, encodeCheckpoint, writeFileAtomic, type Tens
 import { extractSubnetGraph, type SubnetGraph } from './subnet_graph.js';
 import { buildLayersModel } from './layers_model.js';
 import { fileIOHandler } from './file_io_handler.js';
+import { mergeBatchNorm } from './deploy_graph.js';
+import { buildOnnxModel } from './onnx/onnx_model.js';
+import { calibrateActivations, type QuantParams } from './onnx/quantize.js';
+import { encodeSafetensors, subnetTorchState, supernetTorchState } from './safetensors.js';
 
 export interface ExportSubnetOptions {
   supernet: Supernet;
@@ -19,6 +23,12 @@ export interface ExportSubnetOptions {
   config?: Record<string, unknown>;
   /** Skip the TF.js LayersModel. */
   skipLayersModel?: boolean;
+  /** Write `subnet.onnx` (BN merged, fp32). */
+  onnx?: boolean;
+  /** Also write `subnet_int8.onnx`, statically quantized with ranges observed on these images (NHWC, preprocessed). */
+  int8Calibration?: readonly Tensor4D[];
+  /** Also write the whole supernet's weights as `supernet.safetensors` (PyTorch names and layouts). */
+  supernetSafetensors?: boolean;
 }
 
 export interface ExportedSubnet {
@@ -30,6 +40,13 @@ export interface ExportedSubnet {
   subnetPath: string;
   /** `tfjs/` with model.json and weights.bin, or undefined if skipped. */
   layersModelDir?: string;
+  /** `subnet.safetensors`: the sliced weights under PyTorch names and layouts (always written). */
+  safetensorsPath: string;
+  supernetSafetensorsPath?: string;
+  onnxPath?: string;
+  int8OnnxPath?: string;
+  /** The int8 model's calibration (activation ranges), when written. */
+  quant?: QuantParams;
   graph: SubnetGraph;
   complexity: Complexity;
 }
@@ -66,6 +83,29 @@ export async function exportSubnet(opts: ExportSubnetOptions): Promise<ExportedS
     const configPath = join(outDir, 'config.yaml');
     await writeFileAtomic(configPath, stringify(exportedConfig(opts.config ?? {}, graph, supernet, checkpointPath), { lineWidth: 0 }));
 
+    const safetensorsPath = join(outDir, 'subnet.safetensors');
+    const metadata = { format: 'pt', producer: 'tfrazor', subnet: JSON.stringify(supernet.mutator.current()) };
+    await writeFileAtomic(safetensorsPath, bytes(encodeSafetensors(subnetTorchState(graph, weights), metadata)));
+    let supernetSafetensorsPath: string | undefined;
+    if (opts.supernetSafetensors) {
+      supernetSafetensorsPath = join(outDir, 'supernet.safetensors');
+      await writeFileAtomic(supernetSafetensorsPath, bytes(encodeSafetensors(supernetTorchState(supernet), { format: 'pt', producer: 'tfrazor' })));
+    }
+
+    let onnxPath: string | undefined;
+    let int8OnnxPath: string | undefined;
+    let quant: QuantParams | undefined;
+    if (opts.onnx || opts.int8Calibration) {
+      const deploy = mergeBatchNorm(graph, weights);
+      onnxPath = join(outDir, 'subnet.onnx');
+      await writeFileAtomic(onnxPath, bytes(buildOnnxModel(deploy, { docString: `tfrazor subnet ${JSON.stringify(supernet.mutator.current())}; input NCHW float32` })));
+      if (opts.int8Calibration) {
+        quant = calibrateActivations(deploy, opts.int8Calibration);
+        int8OnnxPath = join(outDir, 'subnet_int8.onnx');
+        await writeFileAtomic(int8OnnxPath, bytes(buildOnnxModel(deploy, { quant, docString: `tfrazor subnet, int8 QDQ calibrated on ${quant.calibrationSamples} images` })));
+      }
+    }
+
     let layersModelDir: string | undefined;
     if (!opts.skipLayersModel) {
       layersModelDir = join(outDir, 'tfjs');
@@ -76,11 +116,13 @@ export async function exportSubnet(opts: ExportSubnetOptions): Promise<ExportedS
         model.dispose();
       }
     }
-    return { configPath, checkpointPath, subnetPath, layersModelDir, graph, complexity };
+    return { configPath, checkpointPath, subnetPath, layersModelDir, safetensorsPath, supernetSafetensorsPath, onnxPath, int8OnnxPath, quant, graph, complexity };
   } finally {
     tf.dispose(Object.values(weights) as Tensor[]);
   }
 }
+
+const bytes = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 /** The source config with its model replaced by a plain classifier over the fixed graph. */
 function exportedConfig(config: Record<string, unknown>, graph: SubnetGraph, supernet: Supernet, checkpoint: string): Record<string, unknown> {

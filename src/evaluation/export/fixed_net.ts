@@ -9,7 +9,7 @@ import { fixedChannels } from '../../mutables/sources.js';
 import { MODELS } from '../../registry/registries.js';
 import { closestWeights, readCheckpointTensors, resolveCheckpointPath, selectWeights } from '../../algorithms/checkpoint_weights.js';
 import { loadCheckpointState } from '../../engine/checkpoint_fit.js';
-import { SubnetExportError, type GraphNode, type SubnetGraph } from './subnet_graph.js';
+import { isDepthwise, SubnetExportError, type GraphNode, type SubnetGraph } from './subnet_graph.js';
 
 export interface FixedNetConfig extends SubnetGraph {
   type?: string;
@@ -32,6 +32,7 @@ const NODE_SCHEMA = {
     kernel_size: { type: 'integer', minimum: 1, 'x-odd': true, description: 'conv2d kernel size (odd).' },
     stride: { type: 'integer', minimum: 1, description: 'conv2d / max_pool stride.' },
     padding: { type: 'integer', minimum: 0, description: 'Symmetric zero padding of conv2d / max_pool.' },
+    groups: { type: 'integer', minimum: 1, description: 'conv2d groups: absent or 1, or in_channels = out_channels (depthwise).' },
     size: { type: 'integer', minimum: 1, description: 'max_pool window.' },
     channels: { type: 'integer', minimum: 1, description: 'batch_norm channels.' },
     eps: { type: 'number', description: 'batch_norm epsilon.' },
@@ -146,6 +147,10 @@ function buildOp(n: GraphNode, momentum: number | null, ctx: ReturnType<typeof b
     case 'conv2d':
       if (n.padding !== Math.floor(n.kernel_size / 2)) {
         throw new SubnetExportError(`FixedNet: conv '${n.name}' has padding ${n.padding}; only 'same-size' padding kernel_size // 2 is supported.`);
+      }
+      if (isDepthwise(n)) return new DynamicConv2d({ inChannels: fixedChannels(n.in_channels), kernelSize: n.kernel_size, stride: n.stride, depthwise: true }, ctx);
+      if ((n.groups ?? 1) !== 1) {
+        throw new SubnetExportError(`FixedNet: conv '${n.name}' has groups ${n.groups}; only 1 or in_channels = out_channels (depthwise) are supported.`);
       }
       return new DynamicConv2d({ inChannels: fixedChannels(n.in_channels), outChannels: fixedChannels(n.out_channels), kernelSize: n.kernel_size, stride: n.stride }, ctx);
     case 'batch_norm':

@@ -1,5 +1,5 @@
 import { tf, type Tensor } from '../../tf.js';
-import { SubnetExportError, type SubnetGraph } from './subnet_graph.js';
+import { isDepthwise, SubnetExportError, type SubnetGraph } from './subnet_graph.js';
 
 type SymbolicTensor = tf.SymbolicTensor;
 
@@ -30,10 +30,10 @@ export function buildLayersModel(graph: SubnetGraph, weights: Record<string, Ten
       case 'conv2d': {
         const same = n.stride === 1 && n.padding === Math.floor(n.kernel_size / 2);
         const padded = same || n.padding === 0 ? x : apply(tf.layers.zeroPadding2d({ padding: n.padding, name: layerName(n.name, '_pad') }), x);
-        const conv = tf.layers.conv2d({
-          filters: n.out_channels, kernelSize: n.kernel_size, strides: n.stride, padding: same ? 'same' : 'valid',
-          useBias: false, name: layerName(n.name),
-        });
+        const common = { kernelSize: n.kernel_size, strides: n.stride, padding: same ? 'same' : 'valid', useBias: false, name: layerName(n.name) } as const;
+        const conv = isDepthwise(n)
+          ? tf.layers.depthwiseConv2d({ ...common, depthMultiplier: 1 })
+          : tf.layers.conv2d({ ...common, filters: n.out_channels });
         y = apply(conv, padded);
         assignments.push([conv, [w(`${n.name}.weight`)]]);
         break;

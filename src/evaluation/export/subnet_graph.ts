@@ -7,12 +7,14 @@ import { DynamicSequential } from '../../models/ops/dynamic_sequential.js';
 import { ConvBn } from '../../models/conv_bn.js';
 import { BasicBlock, Bottleneck } from '../../models/resnet_blocks.js';
 import { ResNetStem } from '../../models/resnet_supernet.js';
+import { InvertedResidual } from '../../models/mobilenet_supernet.js';
 import type { Supernet } from '../../models/types.js';
 import { UserError } from '../../errors.js';
 
 /** One op of a fixed network; `inputs` name earlier nodes ('input' is the image). */
 export type GraphNode =
-  | { op: 'conv2d'; name: string; inputs: [string]; in_channels: number; out_channels: number; kernel_size: number; stride: number; padding: number }
+  /** `groups` = in_channels = out_channels is a depthwise conv (weight [k, k, c, 1]); absent = 1. */
+  | { op: 'conv2d'; name: string; inputs: [string]; in_channels: number; out_channels: number; kernel_size: number; stride: number; padding: number; groups?: number }
   | { op: 'batch_norm'; name: string; inputs: [string]; channels: number; eps: number }
   | { op: 'relu'; name: string; inputs: [string] }
   | { op: 'relu6'; name: string; inputs: [string] }
@@ -36,11 +38,17 @@ export interface ExtractedSubnet {
 
 export class SubnetExportError extends UserError {}
 
+/** A depthwise conv node: one group per channel (weight [k, k, c, 1] in tfrazor's layout). */
+export function isDepthwise(n: GraphNode): boolean {
+  return n.op === 'conv2d' && n.groups !== undefined && n.groups > 1 && n.groups === n.in_channels && n.in_channels === n.out_channels;
+}
+
 /**
  * The active subnet of a supernet as a fixed graph plus the slices of the shared weights it uses
  * (first channels, centre of kernels, first blocks). Node names are the supernet's module paths,
- * so exported weight names match the supernet's. Knows the ResNet family's modules (stem, dynamic
- * sequential stages, residual blocks of conv-BN units, linear head); any other module is refused.
+ * so exported weight names match the supernet's. Knows the ResNet and MobileNet families' modules
+ * (stems, dynamic sequential stages, residual and inverted-residual blocks of conv-BN units,
+ * linear head); any other module is refused.
  */
 export function extractSubnetGraph(supernet: Supernet): ExtractedSubnet {
   const nodes: GraphNode[] = [];
@@ -50,12 +58,13 @@ export function extractSubnetGraph(supernet: Supernet): ExtractedSubnet {
   let pooled = false;
 
   const conv = (m: DynamicConv2d, input: string): string => {
-    if (m.depthwise) throw new SubnetExportError(`Export: depthwise conv ${pathOf(m)} is not supported yet.`);
     const name = pathOf(m);
     const k = m.kernelSize.currentValue;
+    const cin = m.inChannels.currentChannels;
     nodes.push({
-      op: 'conv2d', name, inputs: [input], in_channels: m.inChannels.currentChannels,
+      op: 'conv2d', name, inputs: [input], in_channels: cin,
       out_channels: m.outChannels.currentChannels, kernel_size: k, stride: m.stride, padding: Math.floor(k / 2),
+      ...(m.depthwise ? { groups: cin } : {}),
     });
     weights[`${name}.weight`] = tf.tidy(() => tf.clone(m.activeWeight()));
     return name;
@@ -106,6 +115,14 @@ export function extractSubnetGraph(supernet: Supernet): ExtractedSubnet {
     nodes.push({ op: 'add', name: sum, inputs: [y, skip] });
     return relu(`${pathOf(block)}.relu`, sum);
   };
+  // MobileNetV2 inverted residual: expand, depthwise, project; identity added (no activation) when shapes match.
+  const inverted = (block: InvertedResidual, input: string): string => {
+    const y = convBn(block.project, convBn(block.depthwise, convBn(block.expand, input)));
+    if (!block.residual) return y;
+    const sum = `${pathOf(block)}.add`;
+    nodes.push({ op: 'add', name: sum, inputs: [y, input] });
+    return sum;
+  };
   const visit = (m: Module, input: string): string => {
     if (m instanceof ResNetStem) {
       const y = convBn(m, input);
@@ -119,8 +136,9 @@ export function extractSubnetGraph(supernet: Supernet): ExtractedSubnet {
     if (m instanceof ConvBn) return convBn(m, input);
     if (m instanceof DynamicLinear) return linear(m, input);
     if (m instanceof BasicBlock || m instanceof Bottleneck) return residual(m, input);
+    if (m instanceof InvertedResidual) return inverted(m, input);
     throw new SubnetExportError(
-      `Export does not know how to write module '${pathOf(m)}' (${m.constructor.name}); supported: ResNet stems, stages, residual blocks, conv-BN units and linear heads.`,
+      `Export does not know how to write module '${pathOf(m)}' (${m.constructor.name}); supported: ResNet stems, stages and residual blocks, MobileNet inverted residuals, conv-BN units and linear heads.`,
     );
   };
 
