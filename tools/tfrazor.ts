@@ -3,7 +3,7 @@
 // on for every tool, with the same options and exit codes as `npx tsx tools/<tool>.ts`.
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { setBinName } from '../src/cli/help.js';
+import { setCommandNamer } from '../src/cli/help.js';
 import { runCli } from '../src/cli/run.js';
 
 /** Command name -> tool path under tools/ (without extension). */
@@ -44,8 +44,8 @@ export async function tfrazor(argv: string[], out: Output = process.stdout, err:
     err.write(`error: Unknown command '${name}'.\n\n${usage()}`);
     return 2;
   }
-  setBinName('tfrazor');
-  const { main } = (await import(`./${command.tool}.js`)) as { main: (argv: string[], stdout?: Output) => Promise<number> | number };
+  setCommandNamer((tool) => `tfrazor ${Object.entries(COMMANDS).find(([, c]) => c.tool === tool)?.[0] ?? tool}`);
+  const { main } = (await import(/* @vite-ignore */ `./${command.tool}.js`)) as { main: (argv: string[], stdout?: Output) => Promise<number> | number };
   return runCli((args) => main(args, out), rest, err, out);
 }
 

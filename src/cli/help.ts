@@ -37,23 +37,20 @@ export class HelpRequest extends Error {
   }
 }
 
-let binName: string | undefined;
+let commandNamer: ((tool: string) => string) | undefined;
 
-/** Called by the `tfrazor` command, so help names `tfrazor train` instead of `npx tsx tools/train.ts`. */
-export function setBinName(name: string | undefined): void {
-  binName = name;
+/**
+ * Called by the `tfrazor` command with how it names each tool (`export_subnet` -> `tfrazor export`),
+ * so help shows the command the user typed instead of `npx tsx tools/export_subnet.ts`.
+ */
+export function setCommandNamer(namer: ((tool: string) => string) | undefined): void {
+  commandNamer = namer;
 }
 
-/** How the user runs `tool`: `tfrazor track1/score` from the package, else its script. */
+/** How the user runs `tool` (a path under tools/ without `.ts`). */
 export function commandOf(tool: string): string {
-  return binName ? `${binName} ${BIN_COMMANDS[tool] ?? tool}` : `npx tsx tools/${tool}.ts`;
+  return commandNamer ? commandNamer(tool) : `npx tsx tools/${tool}.ts`;
 }
-
-/** The `tfrazor` subcommand of each tool (tools/tfrazor.ts). */
-const BIN_COMMANDS: Record<string, string> = {
-  export_subnet: 'export', print_config: 'print-config', 'analysis/complexity': 'complexity', 'analysis/rank_consistency': 'rank-consistency',
-  'analysis/proxies': 'proxies', 'track1/score': 'track1-score', 'track1/merge': 'track1-merge',
-};
 
 /** The running script as the user would type it, for a tool that gives no ToolHelp. */
 function scriptCommand(): string {
