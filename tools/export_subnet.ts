@@ -24,7 +24,7 @@ import { loadArchitecture, loaderForModel, requireSupernetFor, sampleCountsOf, s
 
 const USAGE =
   'Usage: export_subnet.ts CONFIG CHECKPOINT (--arch CODE | --subnet YAML | --max | --min) --out DIR ' +
-  '[--format tfjs|onnx|all] [--int8] [--supernet-safetensors] [--calib-samples N] [--no-tfjs] [--backend tensorflow|wasm|cpu] [--cfg-options key.path=value ...] [--debug]';
+  '[--format tfjs|onnx|all] [--int8] [--supernet-safetensors] [--calib-samples N] [--no-tfjs] [--backend tensorflow|torch|wasm|cpu] [--cfg-options key.path=value ...] [--debug]';
 const FORMATS = ['tfjs', 'onnx', 'all'];
 
 interface Output {

@@ -20,7 +20,7 @@ import { loadArchitecture, loaderForModel, requireSupernetFor, sampleCountsOf, s
 
 const USAGE =
   'Usage: test.ts CONFIG CHECKPOINT [--arch CODE | --subnet YAML | --max | --min] [--calib-samples N] [--val-samples N] ' +
-  '[--backend tensorflow|wasm|cpu] [--cfg-options key.path=value ...] [--debug]';
+  '[--backend tensorflow|torch|wasm|cpu] [--cfg-options key.path=value ...] [--debug]';
 
 interface Output {
   write(text: string): unknown;

@@ -1,7 +1,7 @@
 // Train the algorithm of a config (a supernet, a distillation, or one fixed subnet) and report the
 // validation accuracy. Usage:
 //   npx tsx tools/train.ts CONFIG [--work-dir D] [--resume [PATH.ckpt]] [--cfg-options k=v ...]
-//     [--backend tensorflow|wasm|cpu] [--seed N] [--arch CODE | --subnet YAML] [--debug]
+//     [--backend tensorflow|torch|wasm|cpu] [--seed N] [--arch CODE | --subnet YAML] [--debug]
 import 'reflect-metadata';
 import { existsSync, realpathSync, rmSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
@@ -24,7 +24,7 @@ import type { TypedConfig } from '../src/registry/registry.js';
 
 const USAGE =
   'Usage: train.ts CONFIG [--work-dir D] [--resume [PATH.ckpt]] [--cfg-options key.path=value ...] ' +
-  '[--backend tensorflow|wasm|cpu] [--seed N] [--arch CODE | --subnet YAML] [--debug]';
+  '[--backend tensorflow|torch|wasm|cpu] [--seed N] [--arch CODE | --subnet YAML] [--debug]';
 
 /**
  * One Ctrl-C can arrive more than once: from the terminal and again from npm or tsx, which pass it

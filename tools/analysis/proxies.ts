@@ -30,7 +30,7 @@ import { buildProxy, loadProxyBatch, type ProxyBatch } from '../../src/proxies/i
 
 const USAGE =
   "Usage: analysis/proxies.ts CONFIG --archs FILE --out FILE [--proxy NAME|'{type: NAME, ...}'] [--shard i/n] [--seed S] " +
-  '[--checkpoint CKPT] [--order input|arch] [--progress FILE] [--backend tensorflow|wasm|cpu] [--cfg-options key.path=value ...] [--debug]';
+  '[--checkpoint CKPT] [--order input|arch] [--progress FILE] [--backend tensorflow|torch|wasm|cpu] [--cfg-options key.path=value ...] [--debug]';
 
 interface Output {
   write(text: string): unknown;

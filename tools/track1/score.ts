@@ -28,7 +28,7 @@ import { defaultProgressPath, runScoringLoop } from '../../src/track1/scoring_lo
 
 const USAGE =
   'Usage: track1/score.ts CONFIG CHECKPOINT --archs FILE --out FILE [--shard i/n] [--calib-samples N] [--val-samples N] ' +
-  '[--score top1|likelihood] [--order arch|input] [--progress FILE] [--backend tensorflow|wasm|cpu] [--cfg-options key.path=value ...] [--debug]';
+  '[--score top1|likelihood] [--order arch|input] [--progress FILE] [--backend tensorflow|torch|wasm|cpu] [--cfg-options key.path=value ...] [--debug]';
 
 interface Output {
   write(text: string): unknown;
