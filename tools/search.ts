@@ -19,7 +19,8 @@ import { readTestCfg } from '../src/evaluation/test_cfg.js';
 import { SubnetScorer, TimingTotals } from '../src/evaluation/subnet_scorer.js';
 import { EvaluationSetupError, loadArchitecture, loaderForModel } from '../src/evaluation/setup.js';
 import { spaceExtremes } from '../src/algorithms/samplers/base.js';
-import { checkFeasible } from '../src/search/constraints.js';
+import { checkFeasible, ConstraintError } from '../src/search/constraints.js';
+import { LatencyPredictor } from '../src/evaluation/latency/latency_table.js';
 import { readSearchCfg } from '../src/search/search_cfg.js';
 import { buildProxy, loadProxyBatch, proxyScorer } from '../src/proxies/index.js';
 import type { TypedConfig } from '../src/registry/registry.js';
@@ -69,7 +70,13 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
 
   const arch = loadArchitecture(config, checkpointPath);
   if (!isSupernet(arch)) throw new EvaluationSetupError('Search needs a supernet config (model.architecture with a mutator).');
-  checkFeasible((searchCfg.searcher as { constraints?: SearchConstraints }).constraints ?? {}, spaceExtremes(arch));
+  const constraints = (searchCfg.searcher as { constraints?: SearchConstraints }).constraints ?? {};
+  checkFeasible(constraints, spaceExtremes(arch));
+  if (constraints.latency_ms && !searchCfg.latency_table) {
+    throw new ConstraintError('search_cfg.searcher.constraints.latency_ms needs search_cfg.latency_table: a table written by tools/analysis/latency_table.ts for this config.');
+  }
+  const latency = searchCfg.latency_table ? LatencyPredictor.fromFile(searchCfg.latency_table) : undefined;
+  if (latency) logger.info(`Candidates' latency_ms predicted by ${searchCfg.latency_table} (${latency.table.runtime}, batch 1).`);
   const valLoader = loaderForModel(arch, config, 'val_dataloader');
   const calibLoader = calibSamples > 0 ? loaderForModel(arch, config, 'train_dataloader') : undefined;
   const scorer = await SubnetScorer.fromLoaders(arch, {
@@ -87,7 +94,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
     logger.info(`${searchCfg.searcher.type} in ${workDir}: candidates scored on ${scorer.valSamples} validation images, BN calibrated on ${scorer.calibSamples} train images.`);
     const result = await searcher.run({
       mutator: arch.mutator,
-      complexity: (c) => arch.complexity(c),
+      complexity: (c) => (latency ? { ...arch.complexity(c), latency_ms: latency.predict(arch, c) } : arch.complexity(c)),
       canonicalize: (c) => canonicalChoices(arch, c),
       checkpointPath: join(workDir, 'search_state.json'),
       prior: prior?.score,
@@ -108,7 +115,8 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
     const outputs = await writeSearchOutputs(workDir, result);
     const b = result.best;
     stdout.write(
-      `best: top-1 ${(100 * b.acc).toFixed(2)}% at ${(b.macs / 1e6).toFixed(2)} M MACs, ${(b.params / 1e6).toFixed(3)} M params ` +
+      `best: top-1 ${(100 * b.acc).toFixed(2)}% at ${(b.macs / 1e6).toFixed(2)} M MACs, ${(b.params / 1e6).toFixed(3)} M params` +
+        (b.latency_ms === undefined ? ' ' : `, ${b.latency_ms.toFixed(3)} ms predicted `) +
         `(${result.candidates.length} candidates scored)\n  ${outputs.bestSubnet}\n  ${outputs.candidates}\n  ${outputs.paretoPlot}\n` +
         `${JSON.stringify({ best: b, num_candidates: result.candidates.length, work_dir: workDir })}\n`,
     );

@@ -66,9 +66,9 @@ export class CandidatePool {
   async score(choices: SubnetChoices, generation: number, total: number): Promise<ScoredCandidate> {
     const known = this.get(choices);
     if (known) return known;
-    const { macs, params } = this.ctx.complexity(choices);
+    const { macs, params, latency_ms: latency } = this.ctx.complexity(choices);
     const acc = await this.ctx.score(choices);
-    const record: ScoredCandidate = { choices, macs, params, acc, generation };
+    const record: ScoredCandidate = { choices, macs, params, acc, generation, ...(latency === undefined ? {} : { latency_ms: latency }) };
     this.add(record);
     const progress: SearchProgress = { scored: this.size, total, generation };
     this.ctx.onScored?.(record, progress);

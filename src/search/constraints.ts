@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
 import type { Complexity } from '../models/types.js';
-import type { SearchConstraints } from './types.js';
+import type { SearchComplexity, SearchConstraints } from './types.js';
 
 export const CONSTRAINTS_SCHEMA = {
   type: 'object',
@@ -15,6 +15,13 @@ export const CONSTRAINTS_SCHEMA = {
     },
     params: {
       description: 'Trainable parameter count range [min, max].',
+      type: 'array',
+      items: { type: 'number', minimum: 0 },
+      minItems: 2,
+      maxItems: 2,
+    },
+    latency_ms: {
+      description: 'Predicted batch-1 latency range [min, max] in milliseconds, from the lookup table search_cfg.latency_table (tools/analysis/latency_table.ts).',
       type: 'array',
       items: { type: 'number', minimum: 0 },
       minItems: 2,
@@ -57,10 +64,16 @@ export function checkFeasible(constraints: SearchConstraints, space: { min: Comp
   }
 }
 
-export function satisfies(c: Complexity, constraints: SearchConstraints): boolean {
-  const { macs, params } = constraints;
+export function satisfies(c: SearchComplexity, constraints: SearchConstraints): boolean {
+  const { macs, params, latency_ms: latency } = constraints;
   if (macs && (c.macs < macs[0] || c.macs > macs[1])) return false;
   if (params && (c.params < params[0] || c.params > params[1])) return false;
+  if (latency) {
+    if (c.latency_ms === undefined) {
+      throw new ConstraintError('search_cfg.searcher.constraints.latency_ms needs a latency predictor: set search_cfg.latency_table to a table written by tools/analysis/latency_table.ts.');
+    }
+    if (c.latency_ms < latency[0] || c.latency_ms > latency[1]) return false;
+  }
   return true;
 }
 

@@ -11,6 +11,8 @@ export interface SearchCfg {
   val_sample_num?: number;
   /** A registered proxy that EvolutionSearch ranks candidates by before scoring them (see prior_oversample). */
   prior?: TypedConfig;
+  /** A latency lookup table (tools/analysis/latency_table.ts) predicting each candidate's latency_ms. */
+  latency_table?: string;
 }
 
 export const SEARCH_CFG_SCHEMA = {
@@ -27,6 +29,10 @@ export const SEARCH_CFG_SCHEMA = {
     calibrate_bn: { description: 'Re-calibrate BN per candidate (default: test_cfg.calibrate_bn).', type: 'boolean' },
     calibrate_sample_num: { description: 'Train-split images for calibration (default: test_cfg.calibrate_sample_num).', type: 'integer', minimum: 1 },
     val_sample_num: { description: 'Validation images per candidate, the same fixed ones for all (default: test_cfg.val_sample_num).', type: 'integer', minimum: 1 },
+    latency_table: {
+      type: 'string',
+      description: 'A latency lookup table written by tools/analysis/latency_table.ts: each candidate gets a predicted latency_ms, which searcher.constraints.latency_ms bounds.',
+    },
     prior: {
       'x-kind': 'proxies',
       description: 'A zero-cost proxy, e.g. {type: ZenScore}: EvolutionSearch ranks prior_oversample x population_size candidates per generation by it and scores the best on the supernet.',

@@ -10,6 +10,8 @@ export interface ScoredCandidate {
   acc: number;
   /** Generation (evolution) or 0 (random search) in which it was first scored. */
   generation: number;
+  /** Predicted batch-1 latency from search_cfg.latency_table, when one is configured. */
+  latency_ms?: number;
 }
 
 /** Scores a subnet; larger is better. Must be deterministic for a search to resume exactly. */
@@ -19,12 +21,17 @@ export type CandidateScorer = (choices: SubnetChoices) => Promise<number> | numb
 export interface SearchConstraints {
   macs?: [number, number];
   params?: [number, number];
+  /** Predicted latency in ms (needs search_cfg.latency_table). */
+  latency_ms?: [number, number];
 }
+
+/** What constraints are checked on: macs and params, and the predicted latency where a table is configured. */
+export type SearchComplexity = Complexity & { latency_ms?: number };
 
 /** What a searcher needs from the outside world. */
 export interface SearchContext {
   mutator: Mutator;
-  complexity(choices: SubnetChoices): Complexity;
+  complexity(choices: SubnetChoices): SearchComplexity;
   score: CandidateScorer;
   /**
    * A cheap score (a zero-cost proxy or a fitted predictor, larger is better) that EvolutionSearch

@@ -50,7 +50,9 @@ export function isDepthwise(n: GraphNode): boolean {
  * (stems, dynamic sequential stages, residual and inverted-residual blocks of conv-BN units,
  * linear head); any other module is refused.
  */
-export function extractSubnetGraph(supernet: Supernet): ExtractedSubnet {
+export function extractSubnetGraph(supernet: Supernet, opts: { weights?: boolean } = {}): ExtractedSubnet {
+  // Without weights (opts.weights false) only the graph is built: no tensor is sliced.
+  const withWeights = opts.weights ?? true;
   const nodes: GraphNode[] = [];
   const weights: Record<string, Tensor> = {};
   const paths = new Map<Module, string>(supernet.namedModules().map(([p, m]) => [m, p]));
@@ -66,7 +68,7 @@ export function extractSubnetGraph(supernet: Supernet): ExtractedSubnet {
       out_channels: m.outChannels.currentChannels, kernel_size: k, stride: m.stride, padding: Math.floor(k / 2),
       ...(m.depthwise ? { groups: cin } : {}),
     });
-    weights[`${name}.weight`] = tf.tidy(() => tf.clone(m.activeWeight()));
+    if (withWeights) weights[`${name}.weight`] = tf.tidy(() => tf.clone(m.activeWeight()));
     return name;
   };
   const bn = (m: DynamicBatchNorm2d, input: string): string => {
@@ -74,10 +76,12 @@ export function extractSubnetGraph(supernet: Supernet): ExtractedSubnet {
     const c = m.channels.currentChannels;
     nodes.push({ op: 'batch_norm', name, inputs: [input], channels: c, eps: m.eps });
     const slice = (v: tf.Variable | undefined) => tf.tidy(() => tf.slice(v!, 0, c));
-    weights[`${name}.gamma`] = slice(m.gamma);
-    weights[`${name}.beta`] = slice(m.beta);
-    weights[`${name}.running_mean`] = slice(m.runningMean);
-    weights[`${name}.running_var`] = slice(m.runningVar);
+    if (withWeights) {
+      weights[`${name}.gamma`] = slice(m.gamma);
+      weights[`${name}.beta`] = slice(m.beta);
+      weights[`${name}.running_mean`] = slice(m.runningMean);
+      weights[`${name}.running_var`] = slice(m.runningVar);
+    }
     return name;
   };
   const relu = (name: string, input: string, op: 'relu' | 'relu6' = 'relu'): string => {
@@ -99,8 +103,10 @@ export function extractSubnetGraph(supernet: Supernet): ExtractedSubnet {
     const cin = m.inFeatures.currentChannels;
     const cout = m.outFeatures.currentChannels;
     nodes.push({ op: 'linear', name, inputs: [x], in_features: cin, out_features: cout, bias: m.hasBias });
-    weights[`${name}.weight`] = tf.tidy(() => tf.slice(m.weight!, [0, 0], [cin, cout]));
-    if (m.hasBias) weights[`${name}.bias`] = tf.tidy(() => tf.slice(m.bias!, 0, cout));
+    if (withWeights) {
+      weights[`${name}.weight`] = tf.tidy(() => tf.slice(m.weight!, [0, 0], [cin, cout]));
+      if (m.hasBias) weights[`${name}.bias`] = tf.tidy(() => tf.slice(m.bias!, 0, cout));
+    }
     return name;
   };
   // Residual blocks: their conv-BN units in order (conv1, conv2, ...), then add the shortcut and ReLU.

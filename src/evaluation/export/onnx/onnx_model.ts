@@ -31,6 +31,8 @@ export interface OnnxModelOptions {
   /** int8 QDQ model: per-tensor activation parameters from calibration (see quantize.ts). */
   quant?: QuantParams;
   docString?: string;
+  /** Output dims (default [batch, num_classes]); for models of a single layer (latency tables). */
+  outputDims?: (number | string)[];
 }
 
 /**
@@ -155,7 +157,7 @@ export function buildOnnxModel(graph: DeployGraph, opts: OnnxModelOptions = {}):
       node: nodes,
       initializer: init,
       input: [valueInfo(ONNX_INPUT, ['batch', c, h, w])],
-      output: [valueInfo(ONNX_OUTPUT, ['batch', graph.num_classes])],
+      output: [valueInfo(ONNX_OUTPUT, opts.outputDims ?? ['batch', graph.num_classes])],
     },
   };
   const type = onnxType('ModelProto');
