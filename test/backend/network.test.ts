@@ -41,7 +41,7 @@ describe('whole-network gradients on wasm', () => {
     await useBackend('wasm');
     expect(activeWasmTrainingKernels().sort()).toEqual([
       'BatchMatMul', 'Cast', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter',
-      'DepthwiseConv2dNativeBackpropInput', 'FusedBatchNorm', 'Identity', 'Mean', 'Sum', 'Tile',
+      'DepthwiseConv2dNativeBackpropInput', 'FusedBatchNorm', 'Identity', 'Mean', 'Sum', 'TfrazorSgdStep', 'Tile',
     ]);
   });
 

@@ -75,9 +75,11 @@ describe('iteration-based training', () => {
     expect(rates).toHaveLength(2);
     for (const rate of rates) {
       // Counting a window's images over the time since its validation would about double it;
-      // counting the validation's 500 ms would cut it to about a quarter.
+      // counting the validation's 500 ms would cut it to about a quarter. A loaded machine slows
+      // the steps themselves (0.52 of the ceiling seen with both cores busy), so the floor sits
+      // between that and a quarter.
       expect(rate).toBeLessThanOrEqual(ceiling * 1.02);
-      expect(rate).toBeGreaterThan(ceiling * 0.55);
+      expect(rate).toBeGreaterThan(ceiling * 0.35);
     }
   });
 });

@@ -7,6 +7,7 @@ import { fusedBatchNormKernel } from './batch_norm.js';
 import { meanKernel, sumKernel } from './reduce.js';
 import { stockConfigs } from './stock_kernels.js';
 import { castKernel, identityKernel } from './shared_data.js';
+import { SGD_STEP, sgdStepKernel } from './sgd_step.js';
 import { tileKernel } from './tile.js';
 
 /** Training kernels this package registers on the wasm backend, by kernel name. */
@@ -22,6 +23,7 @@ export const WASM_TRAINING_KERNELS: ReadonlyMap<string, tf.KernelFunc> = new Map
   ['FusedBatchNorm', fusedBatchNormKernel as unknown as tf.KernelFunc],
   ['Identity', identityKernel as unknown as tf.KernelFunc],
   ['Cast', castKernel as unknown as tf.KernelFunc],
+  [SGD_STEP, sgdStepKernel as unknown as tf.KernelFunc],
 ]);
 
 function isOurs(config: tf.KernelConfig | undefined): boolean {

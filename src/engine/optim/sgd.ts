@@ -2,6 +2,7 @@ import { tf, type Tensor } from '../../tf.js';
 import { OPTIMIZERS } from '../../registry/registries.js';
 import type { Optimizer, OptimizerState, ParamSpec } from './optimizer.js';
 import { SlotStore } from './slots.js';
+import { SGD_STEP } from '../../backend/wasm/sgd_step.js';
 
 export interface SGDConfig {
   type?: string;
@@ -47,6 +48,10 @@ export class SGD implements Optimizer {
   }
 
   update(params: readonly ParamSpec[], grads: readonly Tensor[], lr: number): void {
+    if (tf.getKernel(SGD_STEP, tf.getBackend()) !== undefined) {
+      this.fusedUpdate(params, grads, lr);
+      return;
+    }
     const { momentum, dampening, nesterov } = this.cfg;
     params.forEach((p, i) => {
       tf.tidy(() => {
@@ -66,6 +71,26 @@ export class SGD implements Optimizer {
         this.slots.nextStep(p.name);
         p.variable.assign(tf.sub(p.variable, tf.mul(g, lr)));
       });
+    });
+  }
+
+  /** The same update as one kernel per parameter, where the backend has it (wasm, torch). */
+  private fusedUpdate(params: readonly ParamSpec[], grads: readonly Tensor[], lr: number): void {
+    const { momentum, dampening, nesterov } = this.cfg;
+    params.forEach((p, i) => {
+      const buf = momentum !== 0 ? this.slots.get(p.name, 'momentum_buffer') : undefined;
+      const inputs: tf.NamedTensorMap = { param: p.variable, grad: grads[i]! };
+      if (buf) inputs.buf = buf;
+      const attrs = { lr, momentum, dampening, nesterov, weightDecay: p.weightDecay };
+      const [param, nextBuf] = tf.engine().runKernel(SGD_STEP, inputs, attrs as unknown as tf.NamedAttrMap) as Tensor[];
+      if (nextBuf !== undefined) {
+        if (buf) buf.assign(nextBuf);
+        else this.slots.create(p.name, 'momentum_buffer', nextBuf);
+        nextBuf.dispose();
+      }
+      this.slots.nextStep(p.name);
+      p.variable.assign(param!);
+      param!.dispose();
     });
   }
 
