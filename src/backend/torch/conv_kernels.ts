@@ -58,28 +58,25 @@ export function forwardKernel(addon: TorchAddon, depthwise: boolean, fallback: F
   };
 }
 
-/** Conv2DBackpropInput / DepthwiseConv2dNativeBackpropInput through libtorch. */
-export function inputGradientKernel(addon: TorchAddon, depthwise: boolean, fallback: Fallback) {
+/**
+ * Conv2DBackpropInput / DepthwiseConv2dNativeBackpropInput ('input': {dy, filter}, attr inputShape)
+ * and Conv2DBackpropFilter / DepthwiseConv2dNativeBackpropFilter ('filter': {x, dy}, attr
+ * filterShape) through libtorch.
+ */
+export function gradientKernel(addon: TorchAddon, of: 'input' | 'filter', depthwise: boolean, fallback: Fallback) {
   return (args: KernelArgs): Info => {
-    const { dy, filter } = args.inputs as { dy: Info; filter: Info };
-    const attrs = args.attrs as unknown as ConvAttrs & { inputShape: Shape4 };
-    if (!supported(attrs, filter.shape, depthwise, dy, filter)) return fallback(args);
-    const g = geometry(attrs.inputShape, filter.shape, attrs, depthwise);
-    return withHeapViews(args.backend as BackendWasm, [dy, filter], [attrs.inputShape], ([dyv, fv], [dx]) => {
-      addon.conv2dBackwardInput(dyv!, dy.shape, fv!, filter.shape, g.flat, dx, attrs.inputShape);
-    })[0];
-  };
-}
-
-/** Conv2DBackpropFilter / DepthwiseConv2dNativeBackpropFilter through libtorch. */
-export function filterGradientKernel(addon: TorchAddon, depthwise: boolean, fallback: Fallback) {
-  return (args: KernelArgs): Info => {
-    const { x, dy } = args.inputs as { x: Info; dy: Info };
-    const attrs = args.attrs as unknown as ConvAttrs & { filterShape: Shape4 };
-    if (!supported(attrs, attrs.filterShape, depthwise, x, dy)) return fallback(args);
-    const g = geometry(x.shape, attrs.filterShape, attrs, depthwise);
-    return withHeapViews(args.backend as BackendWasm, [x, dy], [attrs.filterShape], ([xv, dyv], [df]) => {
-      addon.conv2dBackwardFilter(xv!, x.shape, dyv!, dy.shape, g.flat, df, attrs.filterShape);
+    const inputs = args.inputs as { dy: Info; filter?: Info; x?: Info };
+    const attrs = args.attrs as unknown as ConvAttrs & { inputShape: Shape4; filterShape: Shape4 };
+    const dy = inputs.dy;
+    const other = (of === 'input' ? inputs.filter : inputs.x)!;
+    const xShape = of === 'input' ? attrs.inputShape : other.shape;
+    const filterShape = of === 'input' ? other.shape : attrs.filterShape;
+    if (!supported(attrs, filterShape, depthwise, dy, other)) return fallback(args);
+    const g = geometry(xShape, filterShape, attrs, depthwise);
+    const outShape = of === 'input' ? attrs.inputShape : attrs.filterShape;
+    return withHeapViews(args.backend as BackendWasm, [dy, other], [outShape], ([dyv, ov], [out]) => {
+      if (of === 'input') addon.conv2dBackwardInput(dyv!, dy.shape, ov!, other.shape, g.flat, out, outShape);
+      else addon.conv2dBackwardFilter(ov!, other.shape, dyv!, dy.shape, g.flat, out, outShape);
     })[0];
   };
 }

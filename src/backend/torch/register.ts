@@ -2,7 +2,7 @@ import { tf } from '../../tf.js';
 import type { TorchAddon } from './addon.js';
 import { ADD_RELU, RELU_GRAD, addReluKernel, reluGradKernel } from './add_relu_kernels.js';
 import { BATCH_NORM_GRAD, BATCH_NORM_TRAIN, batchNormGradKernel, batchNormTrainKernel } from './batch_norm_kernels.js';
-import { filterGradientKernel, forwardKernel, inputGradientKernel } from './conv_kernels.js';
+import { forwardKernel, gradientKernel } from './conv_kernels.js';
 import type { KernelArgs } from './heap.js';
 import { batchMatMulKernel } from './mat_mul_kernel.js';
 
@@ -16,10 +16,10 @@ const OVERLAID: ReadonlyMap<string, Factory> = new Map<string, Factory>([
   ['FusedConv2D', (a, f) => forwardKernel(a, false, f) as unknown as tf.KernelFunc],
   ['DepthwiseConv2dNative', (a, f) => forwardKernel(a, true, f) as unknown as tf.KernelFunc],
   ['FusedDepthwiseConv2D', (a, f) => forwardKernel(a, true, f) as unknown as tf.KernelFunc],
-  ['Conv2DBackpropInput', (a, f) => inputGradientKernel(a, false, f) as unknown as tf.KernelFunc],
-  ['DepthwiseConv2dNativeBackpropInput', (a, f) => inputGradientKernel(a, true, f) as unknown as tf.KernelFunc],
-  ['Conv2DBackpropFilter', (a, f) => filterGradientKernel(a, false, f) as unknown as tf.KernelFunc],
-  ['DepthwiseConv2dNativeBackpropFilter', (a, f) => filterGradientKernel(a, true, f) as unknown as tf.KernelFunc],
+  ['Conv2DBackpropInput', (a, f) => gradientKernel(a, 'input', false, f) as unknown as tf.KernelFunc],
+  ['DepthwiseConv2dNativeBackpropInput', (a, f) => gradientKernel(a, 'input', true, f) as unknown as tf.KernelFunc],
+  ['Conv2DBackpropFilter', (a, f) => gradientKernel(a, 'filter', false, f) as unknown as tf.KernelFunc],
+  ['DepthwiseConv2dNativeBackpropFilter', (a, f) => gradientKernel(a, 'filter', true, f) as unknown as tf.KernelFunc],
   ['BatchMatMul', (a, f) => batchMatMulKernel(a, f) as unknown as tf.KernelFunc],
 ]);
 
