@@ -123,6 +123,32 @@ Napi::Value BatchMatMul(const Napi::CallbackInfo& info) {
   });
 }
 
+// [kernelH, kernelW, strideH, strideW, padH, padW]
+tfrazor::PoolGeometry poolArg(const Napi::CallbackInfo& info, size_t index) {
+  auto a = info[index].As<Napi::Array>();
+  auto at = [&](uint32_t i) { return a.Get(i).As<Napi::Number>().Int64Value(); };
+  tfrazor::PoolGeometry g;
+  g.kernelH = at(0);
+  g.kernelW = at(1);
+  g.strideH = at(2);
+  g.strideW = at(3);
+  g.padH = at(4);
+  g.padW = at(5);
+  return g;
+}
+
+// maxPool(x, xShape, geometry, out, outShape)
+Napi::Value MaxPool(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] { tfrazor::maxPool(bufferArg(info, 0, 1), poolArg(info, 2), bufferArg(info, 3, 4)); });
+}
+
+// maxPoolGrad(dy, dyShape, x, xShape, geometry, dx)
+Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    tfrazor::maxPoolGrad(bufferArg(info, 0, 1), bufferArg(info, 2, 3), poolArg(info, 4), bufferArg(info, 5, 3));
+  });
+}
+
 // addRelu(a, b, shape, out)
 Napi::Value AddRelu(const Napi::CallbackInfo& info) {
   return guarded(info, [&] { tfrazor::addRelu(bufferArg(info, 0, 2), bufferArg(info, 1, 2), bufferArg(info, 3, 2)); });
@@ -151,6 +177,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2dBackwardFilter", Napi::Function::New(env, Conv2dBackwardFilter));
   exports.Set("batchNormTrain", Napi::Function::New(env, BatchNormTrain));
   exports.Set("batchNormBackward", Napi::Function::New(env, BatchNormBackward));
+  exports.Set("maxPool", Napi::Function::New(env, MaxPool));
+  exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGrad));
   exports.Set("addRelu", Napi::Function::New(env, AddRelu));
   exports.Set("reluGrad", Napi::Function::New(env, ReluGrad));
   exports.Set("batchMatMul", Napi::Function::New(env, BatchMatMul));

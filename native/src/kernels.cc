@@ -133,6 +133,21 @@ void batchNormBackward(const Buffer& dy, const Buffer& x, const Buffer& gamma, c
   if (dbeta.data != nullptr) vectorView(dbeta).copy_(std::get<2>(grads));
 }
 
+void maxPool(const Buffer& x, const PoolGeometry& g, const Buffer& out) {
+  c10::InferenceMode guard;
+  nchwView(out).copy_(at::max_pool2d(nchwView(x), {g.kernelH, g.kernelW}, {g.strideH, g.strideW},
+                                     {g.padH, g.padW}));
+}
+
+void maxPoolGrad(const Buffer& dy, const Buffer& x, const PoolGeometry& g, const Buffer& dx) {
+  c10::InferenceMode guard;
+  at::Tensor input = nchwView(x);
+  auto pooled = at::max_pool2d_with_indices(input, {g.kernelH, g.kernelW}, {g.strideH, g.strideW}, {g.padH, g.padW});
+  nchwView(dx).copy_(at::max_pool2d_with_indices_backward(nchwView(dy), input, {g.kernelH, g.kernelW},
+                                                          {g.strideH, g.strideW}, {g.padH, g.padW}, {1, 1},
+                                                          false, std::get<1>(pooled)));
+}
+
 void addRelu(const Buffer& a, const Buffer& b, const Buffer& out) {
   c10::InferenceMode guard;
   at::Tensor result = flatView(out);

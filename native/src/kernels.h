@@ -42,6 +42,14 @@ void batchNormBackward(const Buffer& dy, const Buffer& x, const Buffer& gamma, c
                        const Buffer& variance, double eps, Activation act, const Buffer& y,
                        const Buffer& dx, const Buffer& dgamma, const Buffer& dbeta);
 
+// Max pooling (symmetric padding, never counted as a maximum) and its gradient, which routes dy
+// to the first maximum of each window, recomputed from x.
+struct PoolGeometry {
+  int64_t kernelH = 1, kernelW = 1, strideH = 1, strideW = 1, padH = 0, padW = 0;
+};
+void maxPool(const Buffer& x, const PoolGeometry& g, const Buffer& out);
+void maxPoolGrad(const Buffer& dy, const Buffer& x, const PoolGeometry& g, const Buffer& dx);
+
 // out = relu(a + b) over equal-shaped buffers (a residual join), and its gradient: dy where out > 0.
 void addRelu(const Buffer& a, const Buffer& b, const Buffer& out);
 void reluGrad(const Buffer& dy, const Buffer& y, const Buffer& dx);

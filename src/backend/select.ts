@@ -164,7 +164,7 @@ async function tryTorch(importModule: (name: string) => Promise<unknown>, loadTo
   return {
     ok: true,
     detail: `libtorch ${load.addon.version()} with ${load.addon.threads()} thread(s) serves ${kernels} kernels ` +
-      '(convs and their gradients, train-mode batch norm with its activation, residual add + relu, matmul); other ops on wasm',
+      '(convs and their gradients, train-mode batch norm with its activation, residual add + relu, max pooling, matmul); other ops on wasm',
   };
 }
 

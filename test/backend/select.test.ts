@@ -125,7 +125,7 @@ describe('initBackend', () => {
     expect(choice.name).toBe('torch');
     expect(choice.threads).toBe(1);
     expect(tf.getBackend()).toBe('wasm');
-    expect(logs[0]).toMatch(/^backend: torch \(.*libtorch 1\.\d+\.\d+ with 1 thread\(s\) serves 13 kernels/);
+    expect(logs[0]).toMatch(/^backend: torch \(.*libtorch 1\.\d+\.\d+ with 1 thread\(s\) serves 15 kernels/);
     expect((await select.useBackend('wasm')).name).toBe('wasm');
     expect(tf.getKernel('TfrazorBatchNormTrain', 'wasm')).toBeUndefined();
   });

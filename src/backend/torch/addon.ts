@@ -18,6 +18,9 @@ export interface TorchAddon {
   batchNormBackward(dy: Float32Array, x: Float32Array, xShape: number[], gamma: Float32Array | null,
     mean: Float32Array, variance: Float32Array, channelShape: number[], eps: number, activation: number,
     y: Float32Array | null, dx: Float32Array, dgamma: Float32Array | null, dbeta: Float32Array | null): void;
+  maxPool(x: Float32Array, xShape: number[], geometry: number[], out: Float32Array, outShape: number[]): void;
+  maxPoolGrad(dy: Float32Array, dyShape: number[], x: Float32Array, xShape: number[], geometry: number[],
+    dx: Float32Array): void;
   addRelu(a: Float32Array, b: Float32Array, shape: number[], out: Float32Array): void;
   reluGrad(dy: Float32Array, y: Float32Array, shape: number[], dx: Float32Array): void;
   batchMatMul(a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], transposeA: boolean,

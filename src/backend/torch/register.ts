@@ -5,6 +5,7 @@ import { BATCH_NORM_GRAD, BATCH_NORM_TRAIN, batchNormGradKernel, batchNormTrainK
 import { forwardKernel, gradientKernel } from './conv_kernels.js';
 import type { KernelArgs } from './heap.js';
 import { batchMatMulKernel } from './mat_mul_kernel.js';
+import { maxPoolGradKernel, maxPoolKernel } from './pool_kernels.js';
 
 type Fallback = (args: KernelArgs) => tf.TensorInfo;
 type Factory = (addon: TorchAddon, fallback: Fallback) => tf.KernelFunc;
@@ -21,6 +22,8 @@ const OVERLAID: ReadonlyMap<string, Factory> = new Map<string, Factory>([
   ['Conv2DBackpropFilter', (a, f) => gradientKernel(a, 'filter', false, f) as unknown as tf.KernelFunc],
   ['DepthwiseConv2dNativeBackpropFilter', (a, f) => gradientKernel(a, 'filter', true, f) as unknown as tf.KernelFunc],
   ['BatchMatMul', (a, f) => batchMatMulKernel(a, f) as unknown as tf.KernelFunc],
+  ['MaxPool', (a, f) => maxPoolKernel(a, f) as unknown as tf.KernelFunc],
+  ['MaxPoolGrad', (a, f) => maxPoolGradKernel(a, f) as unknown as tf.KernelFunc],
 ]);
 
 const ADDED: ReadonlyMap<string, (addon: TorchAddon) => tf.KernelFunc> = new Map([
