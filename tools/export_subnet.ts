@@ -6,6 +6,7 @@
 //     [--backend B] [--cfg-options k=v ...] [--debug]
 import 'reflect-metadata';
 import { realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseToolArgs, UsageError } from '../src/cli/args.js';
 import { SUBNET_OPTIONS } from '../src/cli/subnet_options.js';
@@ -24,7 +25,7 @@ import { loadArchitecture, loaderForModel, requireSupernetFor, sampleCountsOf, s
 
 const USAGE =
   'Usage: export_subnet.ts CONFIG CHECKPOINT (--arch CODE | --subnet YAML | --max | --min) --out DIR ' +
-  '[--format tfjs|onnx|all] [--int8] [--supernet-safetensors] [--calib-samples N] [--no-tfjs] [--backend tensorflow|torch|wasm|cpu] [--cfg-options key.path=value ...] [--debug]';
+  '[--format tfjs|onnx|all] [--int8] [--tfjs-uint8] [--supernet-safetensors] [--calib-samples N] [--no-tfjs] [--backend tensorflow|torch|wasm|cpu] [--cfg-options key.path=value ...] [--debug]';
 const FORMATS = ['tfjs', 'onnx', 'all'];
 
 interface Output {
@@ -38,6 +39,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
     'no-tfjs': { type: 'boolean', description: 'Skip the TF.js LayersModel (tfjs/model.json + weights.bin).' },
     format: { type: 'string', value: 'tfjs|onnx|all', description: 'tfjs (default): TF.js LayersModel; onnx: subnet.onnx with BN merged (no TF.js); all: both. subnet.safetensors is always written.' },
     int8: { type: 'boolean', description: 'Also write subnet_int8.onnx: static int8 QDQ, activation ranges from the calibration images (implies ONNX).' },
+    'tfjs-uint8': { type: 'boolean', description: 'Also write tfjs_uint8/: the TF.js model with uint8-quantized weights (about 4x smaller).' },
     'supernet-safetensors': { type: 'boolean', description: "Also write supernet.safetensors: every supernet weight under PyTorch names and layouts." },
   }, {
     tool: 'export_subnet',
@@ -86,6 +88,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
         skipLayersModel: args.values['no-tfjs'] === true || format === 'onnx',
         onnx, int8Calibration: int8 ? batches.map((b) => b.images) : undefined,
         supernetSafetensors: args.values['supernet-safetensors'] === true,
+        layersModelUint8: args.values['tfjs-uint8'] === true,
       });
       if (res.onnxPath && batches[0]) await checkOnnx(res.onnxPath, supernet, batches[0].images, (m) => logger.info(m));
     } finally {
@@ -96,6 +99,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
       `exported subnet (${(res.complexity.macs / 1e6).toFixed(2)} M MACs, ${(res.complexity.params / 1e6).toFixed(3)} M params, ${res.graph.nodes.length} ops):\n` +
         `  config:     ${res.configPath}\n  weights:    ${res.checkpointPath}\n  subnet:     ${res.subnetPath}\n` +
         (res.layersModelDir ? `  TF.js:      ${res.layersModelDir}/model.json\n` : '') +
+        (res.layersModelUint8Dir ? `  TF.js uint8: ${res.layersModelUint8Dir}/model.json (weights ${kib(join(res.layersModelUint8Dir, 'weights.bin'))})\n` : '') +
         `  PyTorch:    ${res.safetensorsPath} (${kib(res.safetensorsPath)})\n` +
         (res.supernetSafetensorsPath ? `  supernet:   ${res.supernetSafetensorsPath} (${kib(res.supernetSafetensorsPath)})\n` : '') +
         (res.onnxPath ? `  ONNX:       ${res.onnxPath} (${kib(res.onnxPath)})\n` : '') +

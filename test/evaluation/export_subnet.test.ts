@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -90,7 +90,7 @@ describe('exportSubnet', () => {
     const rng = new Rng(3);
     for (const choices of [supernet.mutator.sample(rng), supernet.mutator.setMax()]) {
       const out = mkdtempSync(join(tmpdir(), 'export-'));
-      const res = await exportSubnet({ supernet, choices, outDir: out, config: {} });
+      const res = await exportSubnet({ supernet, choices, outDir: out, config: {}, layersModelUint8: true });
       expect(res.graph.nodes.some((n) => n.op === 'conv2d' && n.groups !== undefined && n.groups > 1)).toBe(true);
       const x = tf.randomNormal([3, 10, 10, 1], 0, 1, 'float32', 4) as tf.Tensor4D;
       supernet.eval();
@@ -104,8 +104,18 @@ describe('exportSubnet', () => {
       const layers = await tf.loadLayersModel(fileIOHandler(join(out, 'tfjs')));
       const pred = layers.predict(x) as tf.Tensor;
       tf.test_util.expectArraysClose(await pred.data(), await want.data(), 1e-4);
-      tf.dispose([x, want, got, pred]);
+      // uint8 weights: a quarter of the bytes, logits near the float model's (not equal).
+      const bytes = (d: string) => statSync(join(out, d, 'weights.bin')).size;
+      expect(bytes('tfjs_uint8')).toBe(bytes('tfjs') / 4);
+      const q = await tf.loadLayersModel(fileIOHandler(join(out, 'tfjs_uint8')));
+      const predQ = q.predict(x) as tf.Tensor;
+      const err = tf.max(tf.abs(tf.sub(predQ, want))).dataSync()[0]!;
+      const spread = tf.sub(tf.max(want), tf.min(want)).dataSync()[0]!;
+      expect(err).toBeGreaterThan(0);
+      expect(err).toBeLessThan(0.25 * spread);
+      tf.dispose([x, want, got, pred, predQ]);
       layers.dispose();
+      q.dispose();
       fixed.dispose();
     }
     supernet.dispose();

@@ -10,6 +10,7 @@ import { CHECKPOINT_FORMAT_VERSION, encodeCheckpoint, writeFileAtomic, type Tens
 import { extractSubnetGraph, type SubnetGraph } from './subnet_graph.js';
 import { buildLayersModel } from './layers_model.js';
 import { fileIOHandler } from './file_io_handler.js';
+import { quantizeLayersModelUint8 } from './tfjs_quantize.js';
 import { mergeBatchNorm } from './deploy_graph.js';
 import { buildOnnxModel } from './onnx/onnx_model.js';
 import { calibrateActivations, type QuantParams } from './onnx/quantize.js';
@@ -27,6 +28,8 @@ export interface ExportSubnetOptions {
   onnx?: boolean;
   /** Also write `subnet_int8.onnx`, statically quantized with ranges observed on these images (NHWC, preprocessed). */
   int8Calibration?: readonly Tensor4D[];
+  /** Also write `tfjs_uint8/`: the TF.js model with uint8-quantized weights. */
+  layersModelUint8?: boolean;
   /** Also write the whole supernet's weights as `supernet.safetensors` (PyTorch names and layouts). */
   supernetSafetensors?: boolean;
 }
@@ -40,6 +43,8 @@ export interface ExportedSubnet {
   subnetPath: string;
   /** `tfjs/` with model.json and weights.bin, or undefined if skipped. */
   layersModelDir?: string;
+  /** `tfjs_uint8/`: the same with uint8 weights, when asked for. */
+  layersModelUint8Dir?: string;
   /** `subnet.safetensors`: the sliced weights under PyTorch names and layouts (always written). */
   safetensorsPath: string;
   supernetSafetensorsPath?: string;
@@ -107,6 +112,7 @@ export async function exportSubnet(opts: ExportSubnetOptions): Promise<ExportedS
     }
 
     let layersModelDir: string | undefined;
+    let layersModelUint8Dir: string | undefined;
     if (!opts.skipLayersModel) {
       layersModelDir = join(outDir, 'tfjs');
       const model = buildLayersModel(graph, weights);
@@ -115,8 +121,12 @@ export async function exportSubnet(opts: ExportSubnetOptions): Promise<ExportedS
       } finally {
         model.dispose();
       }
+      if (opts.layersModelUint8) {
+        layersModelUint8Dir = join(outDir, 'tfjs_uint8');
+        quantizeLayersModelUint8(layersModelDir, layersModelUint8Dir);
+      }
     }
-    return { configPath, checkpointPath, subnetPath, layersModelDir, safetensorsPath, supernetSafetensorsPath, onnxPath, int8OnnxPath, quant, graph, complexity };
+    return { configPath, checkpointPath, subnetPath, layersModelDir, layersModelUint8Dir, safetensorsPath, supernetSafetensorsPath, onnxPath, int8OnnxPath, quant, graph, complexity };
   } finally {
     tf.dispose(Object.values(weights) as Tensor[]);
   }
