@@ -43,8 +43,8 @@ export interface OnnxModelOptions {
  * With `quant` it is a static int8 QDQ model as onnxruntime's quantizer writes them: weights int8
  * per output channel (symmetric) behind DequantizeLinear, biases int32 at input scale x weight
  * scale, and a QuantizeLinear/DequantizeLinear pair (uint8, calibrated range) on the input and on
- * every activation except the logits; a conv read only by its ReLU/ReLU6 is quantized after the
- * activation, so the runtime can fuse conv + activation into one integer kernel.
+ * every activation except the logits; a conv or add read only by its ReLU/ReLU6 is quantized
+ * after the activation, so the runtime fuses them into one integer kernel (QLinearConv, QLinearAdd).
  */
 export function buildOnnxModel(graph: DeployGraph, opts: OnnxModelOptions = {}): Uint8Array {
   const { quant } = opts;
@@ -140,7 +140,7 @@ export function buildOnnxModel(graph: DeployGraph, opts: OnnxModelOptions = {}):
         break;
       }
     }
-    const fusedIntoActivation = n.op === 'conv' && (readers.get(n.name) ?? []).length === 1 && ['relu', 'relu6'].includes(readers.get(n.name)![0]!.op);
+    const fusedIntoActivation = (n.op === 'conv' || n.op === 'add') && (readers.get(n.name) ?? []).length === 1 && ['relu', 'relu6'].includes(readers.get(n.name)![0]!.op);
     if (quant && n.name !== last && !fusedIntoActivation) quantizeActivation(n.name, o);
   }
   if (clipBounds) init.push(tensorProto('relu6.min', ONNX_DTYPE.FLOAT, [], new Float32Array([0])), tensorProto('relu6.max', ONNX_DTYPE.FLOAT, [], new Float32Array([6])));
