@@ -112,7 +112,12 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
       },
     });
     progress.stop();
-    const outputs = await writeSearchOutputs(workDir, result);
+    const outputs = await writeSearchOutputs(workDir, result, {
+      method: searchCfg.searcher.type,
+      config: basename(configPath),
+      score: `top-1 on ${scorer.valSamples} val_dataloader images${scorer.calibSamples > 0 ? ', BN re-calibrated' : ''}`,
+      maxMacs: (searchCfg.searcher as { constraints?: SearchConstraints }).constraints?.macs?.[1],
+    });
     const b = result.best;
     stdout.write(
       `best: top-1 ${(100 * b.acc).toFixed(2)}% at ${(b.macs / 1e6).toFixed(2)} M MACs, ${(b.params / 1e6).toFixed(3)} M params` +

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PlotError, niceTicks, scatterSvg, writePlot } from '../../src/evaluation/plots.js';
+import { PlotError, leastSquares, niceTicks, scatterSvg, writePlot } from '../../src/evaluation/plots.js';
 import { tempDir } from '../track1/helpers.js';
 
 describe('scatterSvg', () => {
@@ -29,6 +29,32 @@ describe('scatterSvg', () => {
     const poly = /<polyline points="([^"]+)"/.exec(svg)![1]!.split(' ').map((p) => Number(p.split(',')[0]));
     expect(poly[0]).toBeLessThan(poly[1]!);
     expect(() => scatterSvg({ points: [], xLabel: 'x', yLabel: 'y', title: 't' })).toThrow(PlotError);
+  });
+
+  it('draws y = x, the least-squares line and vertical limits, with the legend above the data area', () => {
+    const points = [{ x: 0, y: 1 }, { x: 1, y: 3 }, { x: 2, y: 5 }]; // y = 1 + 2x exactly
+    expect(leastSquares(points)).toEqual({ a: 1, b: 2 });
+    expect(leastSquares([{ x: 1, y: 1 }, { x: 1, y: 2 }])).toBeUndefined();
+    const svg = scatterSvg({
+      points, xLabel: 'x', yLabel: 'y', title: 't', identity: true, fit: true, verticals: [{ x: 3, label: 'MACs limit 3 M' }],
+      highlight: { points: [points[2]!], label: 'Pareto front' },
+    });
+    const lines = [...svg.matchAll(/<line [^>]*clip-path="url\(#data\)"[^>]*>/g)].map((m) => m[0]);
+    expect(lines).toHaveLength(3);
+    expect(svg).toContain('>y = x</text>');
+    expect(svg).toContain('>least squares: y = 1.00 + 2.00 x</text>');
+    expect(svg).toContain('>MACs limit 3 M</text>');
+    // The vertical line is inside the x range, which grew to hold it.
+    const data = /<rect x="(\d+)" y="(\d+)" width="(\d+)" height="(\d+)" fill="none"/.exec(svg)!.slice(1).map(Number);
+    const vertical = /x1="([\d.]+)" y1="[\d.]+" x2="([\d.]+)"[^>]*stroke="#9467bd"/.exec(svg)!;
+    expect(Number(vertical[1])).toBe(Number(vertical[2]));
+    expect(Number(vertical[1])).toBeLessThanOrEqual(data[0]! + data[2]!);
+    // Every legend label sits above the data area's top edge, below the title.
+    for (const label of ['Pareto front', 'y = x', 'MACs limit 3 M']) {
+      const y = Number(new RegExp(`<text x="[\\d.]+" y="([\\d.]+)"[^>]*>${label}</text>`).exec(svg)![1]);
+      expect(y, label).toBeLessThan(data[1]!);
+      expect(y, label).toBeGreaterThan(20);
+    }
   });
 
   it('writes .svg as is and renders .png with sharp', async () => {

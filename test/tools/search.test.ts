@@ -31,7 +31,12 @@ describe('tools/search.ts', () => {
     expect(bestOnFront).toBeDefined();
     const best = parse(readFileSync(join(workDir, 'best_subnet.yaml'), 'utf8')) as Record<string, { chosen: number }>;
     expect(Object.values(best).every((v) => typeof v.chosen === 'number')).toBe(true);
-    expect(readFileSync(join(workDir, 'pareto.svg'), 'utf8')).toMatch(/^<svg|<\?xml/);
+    const pareto = readFileSync(join(workDir, 'pareto.svg'), 'utf8');
+    expect(pareto).toMatch(/^<svg|<\?xml/);
+    // The plot names the method and config, says what the score is, in one unit, and draws the limit.
+    expect(pareto).toMatch(/>EvolutionSearch on tiny\.yaml: \d+ candidates; best [\d.]+% at [\d.]+ M MACs</);
+    expect(pareto).toMatch(/>top-1 on \d+ val_dataloader images, BN re-calibrated \(%\)</);
+    expect(pareto).toContain('>MACs limit 0.20 M</text>');
 
     const o2 = sink();
     expect(await searchMain(argv, o2)).toBe(0);

@@ -46,9 +46,14 @@ export async function main(argv: string[]): Promise<number> {
   if (plot !== undefined) {
     const svg = scatterSvg({
       points: Array.from(pairs.keys, (_, i) => ({ x: pairs.truth[i]!, y: pairs.predicted[i]! })),
-      xLabel: `true accuracy (${basename(truthPath)})`,
-      yLabel: `predicted accuracy (${basename(predPath)})`,
-      title: `Kendall tau ${metrics.kendall_tau.toFixed(4)}, |Pearson| ${metrics.abs_pearson.toFixed(4)}, Spearman ${metrics.spearman.toFixed(4)} (n = ${metrics.n})`,
+      xLabel: `ground-truth accuracy (acc in ${basename(truthPath)})`,
+      yLabel: `predicted score (acc in ${basename(predPath)})`,
+      // y = x only where both sides are accuracies; a proxy or likelihood has its own scale.
+      identity: pairs.predicted.every((v) => v >= 0 && v <= 1),
+      fit: true,
+      title:
+        `${basename(predPath)} vs ${basename(truthPath)}: Kendall tau ${metrics.kendall_tau.toFixed(4)}, ` +
+        `|Pearson| ${metrics.abs_pearson.toFixed(4)}, Spearman ${metrics.spearman.toFixed(4)} (n = ${metrics.n})`,
     });
     await writePlot(plot, svg);
   }
