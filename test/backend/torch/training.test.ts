@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { useBackend, type BackendName } from '../../../src/backend/index.js';
-import { ResNetSupernet, buildContext, batchNormLayers, type ResNetSupernetInput } from '../../../src/models/index.js';
+import {
+  MobileNetSupernet, ResNetSupernet, buildContext, batchNormLayers, type MobileNetSupernetInput, type ResNetSupernetInput,
+} from '../../../src/models/index.js';
 import { Rng } from '../../../src/services/rng.js';
 import { tf, type Tensor4D } from '../../../src/tf.js';
 import { torchBuilt } from './availability.js';
@@ -14,12 +16,21 @@ const TINY: ResNetSupernetInput = {
   ],
 };
 
+// Depthwise convs, relu6 fused with batch norm and residual joins without relu.
+const TINY_MOBILENET: MobileNetSupernetInput = {
+  in_channels: 2, input_size: 9, num_classes: 3, head_channels: 0,
+  stem: { out_channels: 8, kernel_size: 3, stride: 1 },
+  stages: [{ out_channels: 8, depth_choices: [1, 2], stride: 1 }, { out_channels: 12, depth_choices: [1, 2], stride: 2 }],
+  expand_ratios: [2, 3], kernel_sizes: [3, 5],
+};
+
 interface StepResult { grads: Record<string, Float32Array>; runningVar: Float32Array[] }
 
 /** Gradients of a train-mode loss of a subnet and the running variances it leaves, on `backend`. */
-async function trainStep(backend: BackendName, choices: 'max' | 'min'): Promise<StepResult> {
+async function trainStep(backend: BackendName, choices: 'max' | 'min', family: 'resnet' | 'mobilenet' = 'resnet'): Promise<StepResult> {
   await useBackend(backend);
-  const net = new ResNetSupernet(TINY, { ctx: buildContext({ seed: 7 }) });
+  const ctx = { ctx: buildContext({ seed: 7 }) };
+  const net = family === 'resnet' ? new ResNetSupernet(TINY, ctx) : new MobileNetSupernet(TINY_MOBILENET, ctx);
   if (choices === 'max') net.mutator.setMax(); else net.mutator.setMin();
   net.train();
   const x = tf.randomNormal([4, 9, 9, 2], 0.5, 2, 'float32', 2) as Tensor4D;
@@ -39,44 +50,58 @@ function relativeToLargest(a: Float32Array, ref: Float32Array): number {
 describe.skipIf(!torchBuilt)('training a supernet on the torch engine', () => {
   // Whole-network float32 gradients through batch norm differ by summation order on any two engines
   // (wasm vs cpu measures up to ~3e-6 here); 1e-4 of the largest gradient keeps a wide margin.
-  for (const choices of ['max', 'min'] as const) {
-    it(`${choices} subnet: gradients and running statistics match wasm and cpu`, async () => {
-      const torch = await trainStep('torch', choices);
+  const cases = [['max', 'resnet'], ['min', 'resnet'], ['max', 'mobilenet'], ['min', 'mobilenet']] as const;
+  for (const [choices, family] of cases) {
+    it(`${family} ${choices} subnet: gradients and running statistics match wasm and cpu`, async () => {
+      const torch = await trainStep('torch', choices, family);
       for (const ref of ['wasm', 'cpu'] as const) {
-        const other = await trainStep(ref, choices);
+        const other = await trainStep(ref, choices, family);
         expect(Object.keys(torch.grads).length).toBeGreaterThan(10);
         for (const [i, v] of torch.runningVar.entries()) {
           expect(relativeToLargest(v, other.runningVar[i]!), `running_var ${i} vs ${ref}`).toBeLessThan(1e-5);
         }
         const refGrads = Object.values(other.grads);
+        // MobileNet blocks end in BN after a linear 1x1 conv, so some gradients are nearly zero
+        // sums of large terms: there wasm and cpu themselves differ by 1e-3 of each parameter's
+        // largest gradient (and 5x on the near-zero ones), so it is compared with the largest
+        // gradient of the whole network instead.
+        const networkScale = Math.max(...refGrads.map((g) => Math.max(...Array.from(g, Math.abs))));
         Object.values(torch.grads).forEach((g, i) => {
-          expect(relativeToLargest(g, refGrads[i]!), `gradient ${i} vs ${ref}`).toBeLessThan(1e-4);
+          const err = family === 'resnet'
+            ? relativeToLargest(g, refGrads[i]!)
+            : Math.max(...Array.from(g, (v, j) => Math.abs(v - refGrads[i]![j]!))) / networkScale;
+          expect(err, `gradient ${i} vs ${ref}`).toBeLessThan(1e-4);
         });
       }
     });
   }
 
-  it('1,000 SGD steps over random subnets: live tensors, backend buffers and native memory stay flat', async () => {
+  it('1,000 SGD steps over random subnets: live tensors, backend buffers, wasm heap and native memory stay flat', async () => {
     await useBackend('torch');
     const net = new ResNetSupernet(TINY, { ctx: buildContext({ seed: 1 }) });
     net.train();
     const rng = new Rng(5);
     const optimizer = tf.train.momentum(0.01, 0.9);
     const x = tf.randomNormal([8, 9, 9, 2], 0, 1, 'float32', 3) as Tensor4D;
-    const backend = tf.backend() as unknown as { numDataIds(): number };
-    const samples: { tensors: number; ids: number; rss: number }[] = [];
+    const backend = tf.backend() as unknown as { numDataIds(): number; wasm: { HEAPU8: Uint8Array } };
+    const samples: { tensors: number; ids: number; heap: number; native: number }[] = [];
     for (let step = 1; step <= 1000; step++) {
       net.mutator.sample(rng);
       optimizer.minimize(() => tf.mean(tf.square(net.forward(x))) as tf.Scalar, false, net.parameters());
-      if (step === 100 || step === 1000) {
-        samples.push({ tensors: tf.memory().numTensors, ids: backend.numDataIds(), rss: process.memoryUsage().rss });
+      if (step % 100 === 0) {
+        // Native memory: the process's resident set less the wasm heap (which holds every tensor).
+        const heap = backend.wasm.HEAPU8.byteLength;
+        samples.push({ tensors: tf.memory().numTensors, ids: backend.numDataIds(), heap, native: process.memoryUsage().rss - heap });
       }
     }
-    const [at100, at1000] = samples as [typeof samples[0], typeof samples[0]];
+    const [at100, at500, at1000] = [samples[0]!, samples[4]!, samples.at(-1)!];
     expect(at1000.tensors).toBe(at100.tensors);
     expect(at1000.ids).toBe(at100.ids);
-    // A leak of one activation-sized buffer per step would be > 1,000 x 5 KB; allow allocator noise.
-    expect(at1000.rss - at100.rss).toBeLessThan(16 * 2 ** 20);
+    expect(at1000.heap).toBe(at100.heap);
+    // One leaked activation per step would be 1,000 x 41 KB here. What native memory still grows
+    // (measured 271 -> 280 -> 286 MB at steps 100, 500, 1,000) is oneDNN's cache of kernels for
+    // shapes not met before and allocator arenas, which level off.
+    expect(at1000.native - at500.native).toBeLessThan(16 * 2 ** 20);
     tf.dispose(x);
     optimizer.dispose();
     net.dispose();
