@@ -4,7 +4,7 @@ import { similarNames } from '../registry/registry.js';
 import { TOKENS } from '../services/tokens.js';
 import { tf } from '../tf.js';
 import { BackendUnavailableError, UnknownBackendError } from './errors.js';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { loadTorchAddon, type AddonLoad } from './torch/addon.js';
 import { activeTorchKernels, registerTorchKernels, removeTorchKernels } from './torch/register.js';
 import { registerWasmTrainingKernels } from './wasm/register.js';
@@ -164,8 +164,20 @@ async function tryTorch(importModule: (name: string) => Promise<unknown>, loadTo
   return {
     ok: true,
     detail: `libtorch ${load.addon.version()} with ${load.addon.threads()} thread(s) serves ${kernels} kernels ` +
-      '(convs and their gradients, train-mode batch norm with its activation, residual add + relu, max pooling, matmul); other ops on wasm',
+      '(convs and their gradients, train-mode batch norm with its activation, residual add + relu, max pooling, matmul); other ops on wasm' +
+      contentionHint(load.addon.threads()),
   };
+}
+
+/**
+ * OpenMP threads wait for each other after every kernel, so threads that other processes keep
+ * preempting slow the whole step down many times over: say so when the machine looks busy.
+ */
+export function contentionHint(threads: number, cores = availableParallelism(), load = loadavg()[0]!): string {
+  const busy = load - (cores - threads);
+  if (threads < 2 || busy < 1) return '';
+  const free = Math.max(1, Math.floor(cores - load));
+  return `; load average ${load.toFixed(1)} on ${cores} cores: if steps are slow, other processes compete for these threads (try --threads ${free})`;
 }
 
 async function tryWasm(importModule: (name: string) => Promise<unknown>): Promise<Attempt> {

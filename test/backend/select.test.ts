@@ -130,6 +130,14 @@ describe('initBackend', () => {
     expect(tf.getKernel('TfrazorBatchNormTrain', 'wasm')).toBeUndefined();
   });
 
+  it('hints at fewer torch threads only when other processes keep the cores busy', () => {
+    expect(select.contentionHint(2, 2, 0.6)).toBe('');
+    expect(select.contentionHint(1, 2, 9)).toBe('');
+    expect(select.contentionHint(2, 2, 3.2)).toContain('load average 3.2 on 2 cores');
+    expect(select.contentionHint(2, 2, 3.2)).toContain('try --threads 1');
+    expect(select.contentionHint(8, 16, 12.5)).toContain('try --threads 3');
+  });
+
   it('useBackend switches between backends', async () => {
     expect((await select.useBackend('cpu')).name).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');
