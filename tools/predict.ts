@@ -55,12 +55,25 @@ function parseFeatureSpec(text: string | undefined, extra: string[]): FeatureSpe
 
 export async function main(argv: string[], stdout: Output = process.stdout): Promise<number> {
   const args = parseToolArgs(argv, {
-    train: { type: 'string' },
-    archs: { type: 'string' },
-    out: { type: 'string' },
-    predictor: { type: 'string' },
-    features: { type: 'string' },
-    feature: { type: 'string', multiple: true },
+    train: { type: 'string', value: 'LABELLED.json', description: 'fit: Track-1 JSON of subnets with their accuracy (acc) to learn from.' },
+    archs: { type: 'string', value: 'FILE.json', description: 'predict: Track-1 JSON of the subnets to predict.' },
+    out: { type: 'string', value: 'FILE.json', description: 'fit: the model file to write; predict: the Track-1 JSON with acc (and acc_std) filled in.' },
+    predictor: { type: 'string', value: "NAME|'{type: NAME, ...}'", description: 'fit: the predictor (GPNAS, Ridge, RandomForest; default predictor_cfg).' },
+    features: { type: 'string', value: 'choices,complexity|none', description: 'fit: built-in features, comma-separated: the encoded choices and/or MACs/params.' },
+    feature: { type: 'string', multiple: true, value: 'NAME=SCORES.json', description: 'A label-free score of the same codes as a feature (a proxy or supernet Track-1 JSON); repeatable.' },
+  }, {
+    tool: 'predict',
+    usage: 'fit CONFIG --train LABELLED.json --out MODEL.json [options] | predict CONFIG MODEL.json --archs FILE.json --out OUT.json [options]',
+    summary: 'Fit a performance predictor on labelled subnets (fit) and predict the accuracy of others (predict), as Track-1 JSON.',
+    arguments: {
+      'fit | predict': 'What to do.',
+      CONFIG: 'The config whose supernet gives the code space (and MACs/params features).',
+      'MODEL.json': 'predict: a model written by fit.',
+    },
+    examples: [
+      'fit configs/track1/resnet48_bignas.yaml --train labelled.json --out gp.json --predictor GPNAS',
+      'predict configs/track1/resnet48_bignas.yaml gp.json --archs data/track1/CVPR_2022_NAS_Track1_test.json --out predicted.json',
+    ],
   });
   const [command, configPath, modelPath] = args.positionals;
   const outPath = args.values.out as string | undefined;

@@ -43,13 +43,21 @@ function proxyOverride(text: string): string {
 
 export async function main(argv: string[], stdout: Output = process.stdout): Promise<number> {
   const args = parseToolArgs(argv, {
-    archs: { type: 'string' },
-    out: { type: 'string' },
-    proxy: { type: 'string' },
-    shard: { type: 'string' },
-    checkpoint: { type: 'string' },
-    order: { type: 'string' },
-    progress: { type: 'string' },
+    archs: { type: 'string', value: 'FILE.json', description: 'The Track-1 JSON of architectures to score (required).' },
+    out: { type: 'string', value: 'FILE.json', description: "Where to write it with acc = the proxy's score (required)." },
+    proxy: { type: 'string', value: "NAME|'{type: NAME, ...}'", description: "The zero-cost proxy (ZenScore, SNIP, GradNorm, ...; default: the config's proxy_cfg)." },
+    shard: { type: 'string', value: 'i/n', description: 'Score only part i of n (0-based), deterministic (default 0/1).' },
+    checkpoint: { type: 'string', value: 'CKPT', description: 'Supernet weights, for proxies with init: supernet.' },
+    order: { type: 'string', value: 'input|arch', description: "Score in the file's order (input, default) or in code order (arch)." },
+    progress: { type: 'string', value: 'FILE', description: 'The resume journal (default OUT.<proxy hash>.progress.jsonl next to --out).' },
+  }, {
+    tool: 'analysis/proxies',
+    usage: "CONFIG --archs FILE.json --out FILE.json [--proxy NAME|'{type: NAME, ...}'] [options]",
+    summary:
+      "Score every architecture of a Track-1 JSON with a zero-cost proxy (acc = the score, larger = better expected) on a fresh network per subnet. " +
+      'Resumable and shardable like track1/score: the same command continues after a kill.',
+    arguments: { CONFIG: 'The config whose supernet gives the space (its proxy_cfg is the default proxy).' },
+    examples: ['configs/track1/resnet48_bignas.yaml --archs data/track1/CVPR_2022_NAS_Track1_test.json --proxy ZenScore --out zen.json --shard 0/8'],
   });
   const archsPath = args.values.archs as string | undefined;
   const outPath = args.values.out as string | undefined;
