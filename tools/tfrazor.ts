@@ -16,6 +16,7 @@ export const COMMANDS: Record<string, { tool: string; summary: string }> = {
   complexity: { tool: 'analysis/complexity', summary: 'MACs and params of subnets, counted analytically' },
   'rank-consistency': { tool: 'analysis/rank_consistency', summary: "Kendall's tau etc. of predicted vs ground-truth accuracies" },
   proxies: { tool: 'analysis/proxies', summary: 'zero-cost proxy scores of a Track-1 JSON' },
+  'latency-table': { tool: 'analysis/latency_table', summary: 'measure a latency lookup table of a space (onnxruntime-node)' },
   predict: { tool: 'predict', summary: 'fit a performance predictor and predict subnets' },
   'track1-score': { tool: 'track1/score', summary: 'score a Track-1 JSON with a supernet, sharded and resumable' },
   'track1-merge': { tool: 'track1/merge', summary: 'join Track-1 shard outputs into one submission' },

@@ -1,4 +1,5 @@
 // Every tool answers --help / -h with exit 0: usage, then one line per option it accepts.
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
@@ -21,6 +22,7 @@ const CASES: Case[] = [
   { tool: 'analysis/complexity', options: ['archs', 'out', 'subnet', 'arch', 'max', 'min'] },
   { tool: 'analysis/rank_consistency', options: ['json', 'plot', 'bootstrap'] },
   { tool: 'analysis/proxies', options: ['archs', 'out', 'proxy', 'shard', 'checkpoint', 'order', 'progress'] },
+  { tool: 'analysis/latency_table', options: ['out', 'samples', 'calibrate', 'validate', 'rounds', 'runs', 'warmup'] },
   { tool: 'track1/score', options: ['archs', 'out', 'shard', 'calib-samples', 'val-samples', 'order', 'progress', 'score'] },
   { tool: 'track1/merge', options: ['archs'] },
 ];
@@ -60,6 +62,13 @@ describe('--help', () => {
       }
     });
   }
+
+  it('covers every tool under tools/', () => {
+    const tools = readdirSync('tools', { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && f !== 'tfrazor.ts')
+      .map((f) => f.replace(/\.ts$/, ''));
+    expect(CASES.map((c) => c.tool).sort()).toEqual(tools.sort());
+  });
 
   it('works as a real process, before any config is read', async () => {
     const run = await runTool('tools/train.ts', ['-h']);

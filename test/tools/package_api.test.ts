@@ -1,6 +1,6 @@
 // The package as a plugin author meets it: the 'tfrazor' entry (src/index.ts; dist/ when built),
 // package.json's exports/types/bin pointing at what `npm run build` emits, and the `tfrazor` command.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as api from 'tfrazor';
@@ -68,6 +68,14 @@ describe('the tfrazor command', () => {
     expect(await tfrazor(['trian'], sink(), err)).toBe(2);
     expect(err.text).toContain("Unknown command 'trian'");
     expect(await tfrazor([], sink(), sink())).toBe(2);
+  });
+
+  it('has a command for every tool under tools/', () => {
+    const tools = readdirSync('tools', { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && f !== 'tfrazor.ts')
+      .map((f) => f.replace(/\.ts$/, ''))
+      .sort();
+    expect(Object.values(COMMANDS).map((c) => c.tool).sort()).toEqual(tools);
   });
 
   it('maps every command to a tool with a main', async () => {
