@@ -24,7 +24,7 @@ export interface BackendChoice {
 export interface InitBackendOptions {
   /** Loads an optional package by name; tests replace it to simulate installed or absent ones. */
   importModule?: (name: string) => Promise<unknown>;
-  /** Threads of the torch engine; default $TFRAZOR_THREADS, else every core. */
+  /** Threads of the torch engine; default $TFRAZOR_THREADS, else the cores left free (freeCores). */
   threads?: number;
   /** Loads the libtorch addon; tests replace it to simulate a missing or broken build. */
   loadTorch?: () => AddonLoad;
@@ -84,9 +84,25 @@ export function tfjsBackendOf(name: BackendName): string {
   return name === 'torch' ? 'wasm' : name;
 }
 
+let processDefaultThreads: number | undefined;
+
+/** $TFRAZOR_THREADS, else the cores left free at start-up (decided once per process). */
 function defaultThreads(): number {
   const fromEnv = Number(process.env.TFRAZOR_THREADS);
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism();
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  processDefaultThreads ??= freeCores();
+  return processDefaultThreads;
+}
+
+/**
+ * Every core on an idle machine; on a busy one only those the 1-minute load average leaves free
+ * (at least 1). OpenMP threads wait for each other after every kernel, so a thread that other
+ * processes keep preempting stalls the step: measured on 2 cores with one other busy process,
+ * 491 ms per step with 2 threads against 40 ms with 1.
+ */
+export function freeCores(cores = availableParallelism(), load = loadavg()[0]!): number {
+  // A core counts as taken once the load on it passes 0.75.
+  return Math.max(1, Math.min(cores, Math.round(cores - load + 0.25)));
 }
 
 interface Loaders {
@@ -165,19 +181,19 @@ async function tryTorch(importModule: (name: string) => Promise<unknown>, loadTo
     ok: true,
     detail: `libtorch ${load.addon.version()} with ${load.addon.threads()} thread(s) serves ${kernels} kernels ` +
       '(convs and their gradients, train-mode batch norm with its activation, residual add + relu, max pooling, matmul); other ops on wasm' +
-      contentionHint(load.addon.threads()),
+      threadNote(load.addon.threads()),
   };
 }
 
-/**
- * OpenMP threads wait for each other after every kernel, so threads that other processes keep
- * preempting slow the whole step down many times over: say so when the machine looks busy.
- */
-export function contentionHint(threads: number, cores = availableParallelism(), load = loadavg()[0]!): string {
-  const busy = load - (cores - threads);
-  if (threads < 2 || busy < 1) return '';
-  const free = Math.max(1, Math.floor(cores - load));
-  return `; load average ${load.toFixed(1)} on ${cores} cores: if steps are slow, other processes compete for these threads (try --threads ${free})`;
+/** Why the thread count is what it is, when it is not simply every core of an idle machine. */
+export function threadNote(threads: number, cores = availableParallelism(), load = loadavg()[0]!): string {
+  const free = freeCores(cores, load);
+  if (threads > free) {
+    return `; load average ${load.toFixed(1)} on ${cores} cores: other processes compete for these threads, ` +
+      `which can slow every step many times over (--threads ${free} avoids it)`;
+  }
+  if (threads < cores) return ` (of ${cores} cores; load average ${load.toFixed(1)}; --threads or TFRAZOR_THREADS sets it)`;
+  return '';
 }
 
 async function tryWasm(importModule: (name: string) => Promise<unknown>): Promise<Attempt> {

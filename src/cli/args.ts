@@ -12,7 +12,7 @@ export const SHARED_OPTIONS = {
     description: 'Override config keys, values read as YAML (train_cfg.max_epochs=3); every word up to the next option.',
   },
   backend: { type: 'string', value: 'NAME', description: 'Engine: tensorflow, torch, wasm or cpu (default: the fastest installed).' },
-  threads: { type: 'string', value: 'N', description: 'Threads of the torch engine (default: $TFRAZOR_THREADS, else every core).' },
+  threads: { type: 'string', value: 'N', description: 'Threads of the torch engine (default: $TFRAZOR_THREADS, else every core the load average leaves free).' },
   'work-dir': { type: 'string', value: 'DIR', description: 'Folder for outputs (tools that write one; default under work_dirs/).' },
   seed: { type: 'string', value: 'N', description: "Seed for the run's randomness (overrides randomness.seed)." },
   debug: { type: 'boolean', default: false, description: 'Debug log lines, and stack traces with error messages.' },
@@ -27,7 +27,7 @@ export interface ToolArgs {
   backend?: string;
   workDir?: string;
   seed?: number;
-  /** Native engine threads (`--threads`); undefined = $TFRAZOR_THREADS or every core. */
+  /** Native engine threads (`--threads`); undefined = $TFRAZOR_THREADS or the free cores. */
   threads?: number;
   /** All parsed option values, the tool's own included. */
   values: Record<string, string | boolean | (string | boolean)[] | undefined>;

@@ -130,12 +130,15 @@ describe('initBackend', () => {
     expect(tf.getKernel('TfrazorBatchNormTrain', 'wasm')).toBeUndefined();
   });
 
-  it('hints at fewer torch threads only when other processes keep the cores busy', () => {
-    expect(select.contentionHint(2, 2, 0.6)).toBe('');
-    expect(select.contentionHint(1, 2, 9)).toBe('');
-    expect(select.contentionHint(2, 2, 3.2)).toContain('load average 3.2 on 2 cores');
-    expect(select.contentionHint(2, 2, 3.2)).toContain('try --threads 1');
-    expect(select.contentionHint(8, 16, 12.5)).toContain('try --threads 3');
+  it('defaults the torch threads to the cores the load leaves free, and says why in the log', () => {
+    expect(select.freeCores(2, 0.3)).toBe(2);
+    expect(select.freeCores(2, 1.2)).toBe(1);
+    expect(select.freeCores(2, 7.5)).toBe(1);
+    expect(select.freeCores(16, 4.4)).toBe(12);
+    expect(select.threadNote(2, 2, 0.6)).toBe('');
+    expect(select.threadNote(1, 2, 1.4)).toContain('(of 2 cores; load average 1.4;');
+    expect(select.threadNote(2, 2, 3.2)).toContain('load average 3.2 on 2 cores');
+    expect(select.threadNote(2, 2, 3.2)).toContain('--threads 1 avoids it');
   });
 
   it('useBackend switches between backends', async () => {
