@@ -1,7 +1,7 @@
 import { tf, type Tensor } from '../../tf.js';
 import type { Module } from '../../models/module.js';
-import { DynamicConv2d } from '../../models/ops/dynamic_conv2d.js';
-import { DynamicBatchNorm2d } from '../../models/ops/dynamic_batchnorm2d.js';
+import type { DynamicConv2d } from '../../models/ops/dynamic_conv2d.js';
+import type { DynamicBatchNorm2d } from '../../models/ops/dynamic_batchnorm2d.js';
 import { DynamicLinear } from '../../models/ops/dynamic_linear.js';
 import { DynamicSequential } from '../../models/ops/dynamic_sequential.js';
 import { ConvBn } from '../../models/conv_bn.js';
