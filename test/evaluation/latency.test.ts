@@ -147,3 +147,19 @@ describe.skipIf(!ort.ok)('onnxruntime timing', () => {
     expect(t.units.large!).toBeGreaterThan(t.units.small! + 0.1);
   });
 });
+
+describe('tfjs timing', () => {
+  it('times the running engine: a large conv slower than a tiny one', async () => {
+    const { TfjsTimer } = await import('../../src/evaluation/latency/ort_timer.js');
+    const timer = new TfjsTimer();
+    expect(timer.runtime).toBe('tfjs, engine cpu');
+    const before = tf.memory().numTensors;
+    const t = await measureUnits(timer, [
+      { kind: 'conv', key: 'small', cin: 1, cout: 4, k: 1, stride: 1, groups: 1, h: 4, w: 4, act: 'none' },
+      { kind: 'conv', key: 'large', cin: 32, cout: 32, k: 3, stride: 1, groups: 1, h: 16, w: 16, act: 'relu' },
+    ], { warmup: 1, runs: 5, rounds: 1 });
+    expect(tf.memory().numTensors).toBe(before);
+    // 2.4 M MACs on the cpu backend (tens of ms) against 64 MACs.
+    expect(t.units.large!).toBeGreaterThan(t.units.small! + 1);
+  });
+});

@@ -1,4 +1,5 @@
-// A per-layer latency lookup table of a config's space on onnxruntime-node, and the error of its
+// A per-layer latency lookup table of a config's space on onnxruntime-node or the running tfjs
+// engine (--runtime), and the error of its
 // predictor against measured end-to-end latency on random subnets. Usage:
 //   npx tsx tools/analysis/latency_table.ts CONFIG --out TABLE.json [--samples N] [--validate M]
 //     [--threads T] [--runs R] [--warmup W] [--seed S] [--cfg-options ...]
@@ -24,7 +25,8 @@ import { extractSubnetGraph } from '../../src/evaluation/export/subnet_graph.js'
 import { mergeBatchNorm } from '../../src/evaluation/export/deploy_graph.js';
 import { latencyUnits, type LatencyUnit } from '../../src/evaluation/latency/units.js';
 import { fitAffine, LatencyPredictor, measureUnits } from '../../src/evaluation/latency/latency_table.js';
-import { OrtTimer, median, quantile } from '../../src/evaluation/latency/ort_timer.js';
+import { OrtTimer, TfjsTimer, median, quantile, type LatencyTimer } from '../../src/evaluation/latency/ort_timer.js';
+import { initBackend } from '../../src/backend/index.js';
 import type { SubnetChoices } from '../../src/mutables/types.js';
 
 interface Output {
@@ -51,13 +53,14 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
     samples: { type: 'string', value: 'N', description: 'Random subnets whose layers the table covers, besides the max and min (default 500).' },
     calibrate: { type: 'string', value: 'K', description: 'Random subnets measured end to end to fit the affine correction (default 20; 0: none, plain sum).' },
     validate: { type: 'string', value: 'M', description: 'Other random subnets measured end to end to report the prediction error (default 60; 0: none).' },
+    runtime: { type: 'string', value: 'onnxruntime|tfjs', description: "The runtime measured: onnxruntime (onnxruntime-node CPU, default) or tfjs (the running engine, --backend)." },
     rounds: { type: 'string', value: 'N', description: 'Interleaved passes over all layers; the median of their medians is kept (default 3).' },
     runs: { type: 'string', value: 'R', description: 'Timed runs per measurement; the median is kept (default 50).' },
     warmup: { type: 'string', value: 'W', description: 'Untimed runs before them (default 10).' },
   }, {
     tool: 'analysis/latency_table',
     usage: 'CONFIG --out TABLE.json [options]',
-    summary: "Measure each layer of a config's space alone on onnxruntime-node (CPU, batch 1), write the lookup table, and report its predictor's error against measured end-to-end latency on random subnets.",
+    summary: "Measure each layer of a config's space alone on onnxruntime-node (CPU) or the running tfjs engine (batch 1), write the lookup table, and report its predictor's error against measured end-to-end latency on random subnets.",
     arguments: { CONFIG: 'A YAML config with model.architecture (only the network is used; weights are random).' },
     examples: ['configs/mnist/resnet_mini_bignas.yaml --out work_dirs/latency/resnet_mini_ort1.json --threads 1'],
   });
@@ -78,8 +81,12 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   const archCfg = findArchitectureConfig(tracked.data, file);
   validateBuildable('models', archCfg, 'model.architecture', tracked.origins);
   const out = prepareOutputFile(v.out, '--out');
-  await tf.setBackend('cpu');
-  const timer = await OrtTimer.create(threads);
+  const runtime = (v.runtime as string | undefined) ?? 'onnxruntime';
+  if (runtime !== 'onnxruntime' && runtime !== 'tfjs') throw new UsageError(`--runtime is '${runtime}'; expected onnxruntime or tfjs.`);
+  // tfjs: the engine named by --backend (or the fastest installed) is what is measured.
+  const engine = runtime === 'tfjs' ? await initBackend(args.backend, (m) => stdout.write(`${m}\n`), { threads: args.threads }) : undefined;
+  if (!engine) await tf.setBackend('cpu');
+  const timer: LatencyTimer = engine ? new TfjsTimer(engine.threads ? `${engine.name}, ${engine.threads} thread(s)` : engine.name) : await OrtTimer.create(threads);
 
   const counting = buildSupernetForCounting(archCfg, file);
   const rng = new Rng(seed);

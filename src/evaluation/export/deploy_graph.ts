@@ -135,51 +135,75 @@ function tfFilter(t: DeployTensor, depthwise: boolean): Tensor4D {
   return f;
 }
 
+/** A deploy graph ready to run with tfjs: its weights uploaded once as tensors. */
+export interface CompiledDeployGraph {
+  /** NHWC images to logits; `observe` sees every node's output (NHWC) before it is disposed. */
+  run(x: Tensor4D, observe?: (node: DeployNode, value: Tensor) => void): Tensor;
+  dispose(): void;
+}
+
+export function compileDeployGraph(graph: DeployGraph): CompiledDeployGraph {
+  const params = new Map<string, Tensor>();
+  for (const n of graph.nodes) {
+    if (n.op === 'conv') params.set(`${n.name}.weight`, tfFilter(graph.weights[`${n.name}.weight`]!, n.groups > 1));
+    if (n.op === 'linear') {
+      const wt = graph.weights[`${n.name}.weight`]!;
+      params.set(`${n.name}.weight`, tf.tensor2d(wt.values, wt.shape as [number, number]));
+    }
+    if (n.op === 'conv' || n.op === 'linear') params.set(`${n.name}.bias`, tf.tensor1d(graph.weights[`${n.name}.bias`]!.values));
+  }
+  return {
+    run: (x, observe) =>
+      tf.tidy(() => {
+        const values = new Map<string, Tensor>([['input', x]]);
+        for (const n of graph.nodes) {
+          const a = values.get(n.inputs[0])!;
+          let y: Tensor;
+          switch (n.op) {
+            case 'conv': {
+              const filter = params.get(`${n.name}.weight`) as Tensor4D;
+              const conv = n.groups > 1 ? tf.depthwiseConv2d(a as Tensor4D, filter, n.stride, n.padding) : tf.conv2d(a as Tensor4D, filter, n.stride, n.padding);
+              y = tf.add(conv, params.get(`${n.name}.bias`)!);
+              break;
+            }
+            case 'relu':
+              y = tf.relu(a);
+              break;
+            case 'relu6':
+              y = tf.relu6(a);
+              break;
+            case 'add':
+              y = tf.add(a, values.get(n.inputs[1])!);
+              break;
+            case 'max_pool':
+              y = tf.maxPool(a as Tensor4D, n.size, n.stride, n.padding);
+              break;
+            case 'global_avg_pool':
+              y = tf.mean(a, [1, 2]);
+              break;
+            case 'linear':
+              y = tf.add(tf.matMul(a as tf.Tensor2D, params.get(`${n.name}.weight`) as tf.Tensor2D, false, true), params.get(`${n.name}.bias`)!);
+              break;
+          }
+          observe?.(n, y);
+          values.set(n.name, y);
+        }
+        return values.get(graph.nodes.at(-1)!.name)!;
+      }),
+    dispose: () => tf.dispose([...params.values()]),
+  };
+}
+
 /**
  * Run a deploy graph with tfjs on NHWC images: the reference the ONNX export is checked against
  * and what int8 calibration observes. `observe` sees every node's output (NHWC) before it is
  * disposed; returns the logits.
  */
 export function runDeployGraph(graph: DeployGraph, x: Tensor4D, observe?: (node: DeployNode, value: Tensor) => void): Tensor {
-  return tf.tidy(() => {
-    const values = new Map<string, Tensor>([['input', x]]);
-    for (const n of graph.nodes) {
-      const a = values.get(n.inputs[0])!;
-      let y: Tensor;
-      switch (n.op) {
-        case 'conv': {
-          const dw = n.groups > 1;
-          const filter = tfFilter(graph.weights[`${n.name}.weight`]!, dw);
-          const bias = tf.tensor1d(graph.weights[`${n.name}.bias`]!.values);
-          y = dw
-            ? tf.add(tf.depthwiseConv2d(a as Tensor4D, filter, n.stride, n.padding), bias)
-            : tf.add(tf.conv2d(a as Tensor4D, filter, n.stride, n.padding), bias);
-          break;
-        }
-        case 'relu':
-          y = tf.relu(a);
-          break;
-        case 'relu6':
-          y = tf.relu6(a);
-          break;
-        case 'add':
-          y = tf.add(a, values.get(n.inputs[1])!);
-          break;
-        case 'max_pool':
-          y = tf.maxPool(a as Tensor4D, n.size, n.stride, n.padding);
-          break;
-        case 'global_avg_pool':
-          y = tf.mean(a, [1, 2]);
-          break;
-        case 'linear': {
-          const wt = graph.weights[`${n.name}.weight`]!;
-          y = tf.add(tf.matMul(a as tf.Tensor2D, tf.tensor2d(wt.values, wt.shape as [number, number]), false, true), tf.tensor1d(graph.weights[`${n.name}.bias`]!.values));
-          break;
-        }
-      }
-      observe?.(n, y);
-      values.set(n.name, y);
-    }
-    return values.get(graph.nodes.at(-1)!.name)!;
-  });
+  const compiled = compileDeployGraph(graph);
+  try {
+    return compiled.run(x, observe);
+  } finally {
+    compiled.dispose();
+  }
 }

@@ -4,7 +4,7 @@ import type { Supernet } from '../../models/types.js';
 import type { SubnetChoices } from '../../mutables/types.js';
 import { extractSubnetGraph, type SubnetGraph } from '../export/subnet_graph.js';
 import { latencyUnits, unitGraph, type LatencyUnit } from './units.js';
-import { median, type OrtTimer, type TimingOptions } from './ort_timer.js';
+import { median, type LatencyTimer, type TimingOptions } from './ort_timer.js';
 
 /** A per-layer latency lookup table as written to JSON by tools/analysis/latency_table.ts. */
 export interface LatencyTableFile {
@@ -33,7 +33,7 @@ export class LatencyTableError extends UserError {
  * timed in `rounds` interleaved passes over all of them and the median of the passes' medians
  * kept, so a burst of load from other processes hits one pass of many units, not one unit.
  */
-export async function measureUnits(timer: OrtTimer, units: Iterable<LatencyUnit>, opts: TimingOptions & { rounds: number }): Promise<LatencyTableFile> {
+export async function measureUnits(timer: LatencyTimer, units: Iterable<LatencyUnit>, opts: TimingOptions & { rounds: number }): Promise<LatencyTableFile> {
   const todo = new Map<string, LatencyUnit>();
   todo.set('overhead', { kind: 'act', key: 'overhead', c: 1, h: 1, w: 1, act: 'relu' });
   for (const u of units) todo.set(u.key, u);

@@ -1,4 +1,5 @@
-import type { DeployGraph } from '../export/deploy_graph.js';
+import { tf } from '../../tf.js';
+import { compileDeployGraph, type DeployGraph } from '../export/deploy_graph.js';
 import { buildOnnxModel, ONNX_INPUT } from '../export/onnx/onnx_model.js';
 import { loadOnnxRuntime, type OrtModule } from '../export/onnx/runtime.js';
 import { UserError } from '../../errors.js';
@@ -10,8 +11,16 @@ export interface TimingOptions {
   runs: number;
 }
 
+/** Times batch-1 inference of a deploy graph on one runtime. */
+export interface LatencyTimer {
+  /** The runtime in words, recorded in the table. */
+  readonly runtime: string;
+  /** Median milliseconds of one batch-1 inference (set-up excluded). */
+  median(graph: DeployGraph, opts: TimingOptions, outputDims?: number[]): Promise<number>;
+}
+
 /** Times batch-1 inference of deploy graphs in onnxruntime-node on the CPU with a fixed thread count. */
-export class OrtTimer {
+export class OrtTimer implements LatencyTimer {
   readonly runtime: string;
 
   private constructor(private readonly ort: OrtModule, readonly threads: number) {
@@ -42,6 +51,43 @@ export class OrtTimer {
     }
     await session.release?.();
     return median(times);
+  }
+}
+
+/**
+ * Times batch-1 inference with the running tfjs engine (wasm, torch, cpu...): the graph's weights
+ * uploaded once, each run read back to the host (dataSync), as an application would.
+ */
+export class TfjsTimer implements LatencyTimer {
+  /** @param engine tfrazor's name of the engine (e.g. torch, which serves its kernels through the wasm backend). */
+  constructor(readonly engine: string = tf.getBackend()) {}
+
+  get runtime(): string {
+    return `tfjs, engine ${this.engine}`;
+  }
+
+  async median(graph: DeployGraph, opts: TimingOptions): Promise<number> {
+    const compiled = compileDeployGraph(graph);
+    const [h, w, c] = graph.input_shape;
+    const x = tf.tensor4d(Float32Array.from({ length: c * h * w }, (_, i) => Math.sin(i)), [1, h, w, c]);
+    try {
+      const once = () => {
+        const y = compiled.run(x);
+        y.dataSync();
+        y.dispose();
+      };
+      for (let i = 0; i < opts.warmup; i++) once();
+      const times: number[] = [];
+      for (let i = 0; i < opts.runs; i++) {
+        const t0 = process.hrtime.bigint();
+        once();
+        times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+      return median(times);
+    } finally {
+      x.dispose();
+      compiled.dispose();
+    }
   }
 }
 
