@@ -2,6 +2,8 @@
 // wasm heap) followed by its shape as a JS array; outputs are preallocated views written in place.
 #include <napi.h>
 
+#include <vector>
+
 #include "kernels.h"
 
 namespace {
@@ -31,21 +33,19 @@ Buffer bufferArg(const Napi::CallbackInfo& info, size_t dataIndex, size_t shapeI
   return b;
 }
 
+// A JS array of `n` integers (a geometry), checked for length.
+std::vector<int64_t> intsArg(const Napi::CallbackInfo& info, size_t index, uint32_t n) {
+  auto a = info[index].As<Napi::Array>();
+  if (a.Length() != n) throw Napi::RangeError::New(info.Env(), "geometry must have " + std::to_string(n) + " entries");
+  std::vector<int64_t> v(n);
+  for (uint32_t i = 0; i < n; ++i) v[i] = a.Get(i).As<Napi::Number>().Int64Value();
+  return v;
+}
+
 // [strideH, strideW, dilationH, dilationW, padTop, padBottom, padLeft, padRight, depthwise]
 tfrazor::ConvGeometry geometryArg(const Napi::CallbackInfo& info, size_t index) {
-  auto a = info[index].As<Napi::Array>();
-  auto at = [&](uint32_t i) { return a.Get(i).As<Napi::Number>().Int64Value(); };
-  tfrazor::ConvGeometry g;
-  g.strideH = at(0);
-  g.strideW = at(1);
-  g.dilationH = at(2);
-  g.dilationW = at(3);
-  g.padTop = at(4);
-  g.padBottom = at(5);
-  g.padLeft = at(6);
-  g.padRight = at(7);
-  g.depthwise = at(8) != 0;
-  return g;
+  auto v = intsArg(info, index, 9);
+  return {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8] != 0};
 }
 
 // 0 linear, 1 relu, 2 relu6
@@ -125,16 +125,8 @@ Napi::Value BatchMatMul(const Napi::CallbackInfo& info) {
 
 // [kernelH, kernelW, strideH, strideW, padH, padW]
 tfrazor::PoolGeometry poolArg(const Napi::CallbackInfo& info, size_t index) {
-  auto a = info[index].As<Napi::Array>();
-  auto at = [&](uint32_t i) { return a.Get(i).As<Napi::Number>().Int64Value(); };
-  tfrazor::PoolGeometry g;
-  g.kernelH = at(0);
-  g.kernelW = at(1);
-  g.strideH = at(2);
-  g.strideW = at(3);
-  g.padH = at(4);
-  g.padW = at(5);
-  return g;
+  auto v = intsArg(info, index, 6);
+  return {v[0], v[1], v[2], v[3], v[4], v[5]};
 }
 
 // maxPool(x, xShape, geometry, out, outShape)
