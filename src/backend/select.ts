@@ -52,9 +52,10 @@ export function nativeInstallHint(): string {
 }
 
 /**
- * Chooses and activates the TensorFlow.js backend: forced by `requested`, else the first that
- * loads of tfjs-node-gpu, tfjs-node (both 'tensorflow'), wasm (with the training kernels), cpu.
- * Logs the choice and the reason; calling again with the same request is a no-op.
+ * Chooses and activates the engine: forced by `requested`, else the first that loads of
+ * tfjs-node-gpu, tfjs-node (both 'tensorflow'), the libtorch addon ('torch', on the wasm host),
+ * wasm (with the training kernels), cpu. Logs the choice and the reason; calling again with the
+ * same request (and thread count) is a no-op.
  */
 export async function initBackend(requested?: BackendName | string,
     log: (msg: string) => void = defaultLog, options: InitBackendOptions = {}): Promise<BackendChoice> {
