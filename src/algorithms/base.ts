@@ -71,6 +71,19 @@ export abstract class BaseAlgorithm extends Module implements Algorithm {
   setState(_state: Record<string, unknown>): void {}
 }
 
+/** A supernet algorithm that draws subnets: its sampler's state is the algorithm's resumable state. */
+export abstract class SamplingAlgorithm extends BaseAlgorithm {
+  abstract readonly sampler: SubnetSampler;
+
+  override getState(): Record<string, unknown> {
+    return { sampler: this.sampler.getState() };
+  }
+
+  override setState(state: Record<string, unknown>): void {
+    if (state.sampler) this.sampler.setState(state.sampler as Record<string, unknown>);
+  }
+}
+
 /** A loss function for OptimWrapper.accumulate: forward the architecture and compare. */
 export function supervisedLoss(arch: Classifier, loss: Loss, batch: Batch): () => Scalar {
   return () => loss.forward(arch.forward(batch.images), batch.labels);

@@ -9,7 +9,7 @@ import type { TrainContext } from './types.js';
 import type { SubnetSampler } from './samplers/types.js';
 import {
   ARCHITECTURE_PROPERTY,
-  BaseAlgorithm,
+  SamplingAlgorithm,
   DEFAULT_DISTILL_LOSS,
   DEFAULT_LOSS,
   DEFAULT_SAMPLER,
@@ -38,7 +38,7 @@ export const DEFAULT_NUM_RANDOM_SAMPLES = 2;
  * the default `accumulative_counts: 1`), the later paths distilling from the max path's logits
  * recorded before the first step.
  */
-export class BigNAS extends BaseAlgorithm {
+export class BigNAS extends SamplingAlgorithm {
   readonly supernet: Supernet;
   readonly sampler: SubnetSampler;
   readonly loss: Loss;
@@ -91,13 +91,6 @@ export class BigNAS extends BaseAlgorithm {
     }
   }
 
-  override getState(): Record<string, unknown> {
-    return { sampler: this.sampler.getState() };
-  }
-
-  override setState(state: Record<string, unknown>): void {
-    if (state.sampler) this.sampler.setState(state.sampler as Record<string, unknown>);
-  }
 }
 
 export const BIGNAS_SCHEMA = {

@@ -5,7 +5,7 @@ import { ALGORITHMS } from '../registry/registries.js';
 import type { TypedConfig } from '../registry/registry.js';
 import type { TrainContext } from './types.js';
 import type { SubnetSampler } from './samplers/types.js';
-import { ARCHITECTURE_PROPERTY, BaseAlgorithm, DEFAULT_LOSS, buildLoss, buildSampler, requireSupernet, supervisedLoss, type AlgorithmConfig } from './base.js';
+import { ARCHITECTURE_PROPERTY, SamplingAlgorithm, DEFAULT_LOSS, buildLoss, buildSampler, requireSupernet, supervisedLoss, type AlgorithmConfig } from './base.js';
 import './samplers/strict_fair.js';
 
 export interface FairNASConfig extends AlgorithmConfig {
@@ -27,7 +27,7 @@ export function defaultFairPaths(supernet: Supernet): number {
  * optimizer step on the summed gradients, so within a step every choice of a mutable with
  * `num_paths` choices is trained exactly once.
  */
-export class FairNAS extends BaseAlgorithm {
+export class FairNAS extends SamplingAlgorithm {
   readonly supernet: Supernet;
   readonly sampler: SubnetSampler;
   readonly loss: Loss;
@@ -51,13 +51,6 @@ export class FairNAS extends BaseAlgorithm {
     return { loss: total / this.numPaths };
   }
 
-  override getState(): Record<string, unknown> {
-    return { sampler: this.sampler.getState() };
-  }
-
-  override setState(state: Record<string, unknown>): void {
-    if (state.sampler) this.sampler.setState(state.sampler as Record<string, unknown>);
-  }
 }
 
 export const FAIRNAS_SCHEMA = {

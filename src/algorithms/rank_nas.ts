@@ -10,7 +10,7 @@ import type { TrainContext } from './types.js';
 import type { SubnetSampler } from './samplers/types.js';
 import {
   ARCHITECTURE_PROPERTY,
-  BaseAlgorithm,
+  SamplingAlgorithm,
   DEFAULT_DISTILL_LOSS,
   DEFAULT_LOSS,
   DEFAULT_SAMPLER,
@@ -40,7 +40,7 @@ export interface RankNASConfig extends AlgorithmConfig {
  * when its losses order it against the prior and w(t) is the warm-up weight. One optimizer step sums
  * every gradient. While w(t) is 0 the pairs are skipped (their gradient would be 0).
  */
-export class RankNAS extends BaseAlgorithm {
+export class RankNAS extends SamplingAlgorithm {
   readonly supernet: Supernet;
   readonly sampler: SubnetSampler;
   readonly loss: Loss;
@@ -118,13 +118,6 @@ export class RankNAS extends BaseAlgorithm {
     return { loss: logs.loss_base! + rankLoss, ...logs, loss_rank: rankLoss, rank_weight: weight, rank_violations: violations };
   }
 
-  override getState(): Record<string, unknown> {
-    return { sampler: this.sampler.getState() };
-  }
-
-  override setState(state: Record<string, unknown>): void {
-    if (state.sampler) this.sampler.setState(state.sampler as Record<string, unknown>);
-  }
 }
 
 export const RANK_NAS_SCHEMA = {

@@ -8,7 +8,7 @@ import type { SubnetSampler } from './samplers/types.js';
 import { initFromCheckpoint } from './init_checkpoint.js';
 import {
   ARCHITECTURE_PROPERTY,
-  BaseAlgorithm,
+  SamplingAlgorithm,
   DEFAULT_LOSS,
   DEFAULT_SAMPLER,
   buildLoss,
@@ -25,7 +25,7 @@ export interface SPOSConfig extends AlgorithmConfig {
 }
 
 /** Single Path One-Shot: each step trains one subnet drawn by the sampler on the ground truth. */
-export class SPOS extends BaseAlgorithm {
+export class SPOS extends SamplingAlgorithm {
   readonly supernet: Supernet;
   readonly sampler: SubnetSampler;
   readonly loss: Loss;
@@ -46,13 +46,6 @@ export class SPOS extends BaseAlgorithm {
     return { loss };
   }
 
-  override getState(): Record<string, unknown> {
-    return { sampler: this.sampler.getState() };
-  }
-
-  override setState(state: Record<string, unknown>): void {
-    if (state.sampler) this.sampler.setState(state.sampler as Record<string, unknown>);
-  }
 }
 
 export const SPOS_SCHEMA = {

@@ -10,7 +10,7 @@ import type { SubnetSampler } from './samplers/types.js';
 import { AlgorithmConfigError } from './errors.js';
 import {
   ARCHITECTURE_PROPERTY,
-  BaseAlgorithm,
+  SamplingAlgorithm,
   DEFAULT_DISTILL_LOSS,
   DEFAULT_LOSS,
   DEFAULT_SAMPLER,
@@ -40,7 +40,7 @@ export interface SupernetDistillConfig extends AlgorithmConfig {
  * a trained network's weights (`init_checkpoint`, e.g. the teacher's, reordered by
  * tools/reorder_channels.ts as the demo reorders them).
  */
-export class SupernetDistill extends BaseAlgorithm {
+export class SupernetDistill extends SamplingAlgorithm {
   readonly supernet: Supernet;
   readonly teacher: Classifier;
   readonly sampler: SubnetSampler;
@@ -85,13 +85,6 @@ export class SupernetDistill extends BaseAlgorithm {
     }
   }
 
-  override getState(): Record<string, unknown> {
-    return { sampler: this.sampler.getState() };
-  }
-
-  override setState(state: Record<string, unknown>): void {
-    if (state.sampler) this.sampler.setState(state.sampler as Record<string, unknown>);
-  }
 
   override dispose(): void {
     super.dispose();
