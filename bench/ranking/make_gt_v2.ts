@@ -1,14 +1,14 @@
 // GT v2 of the ranking benchmark: 50 subnets of the v2 space (configs/bench/gt_v2_standalone.yaml),
-// stratified by MACs, each trained stand-alone under seeds 0, 1 and 2 by tools/train.ts, scored on the
-// Fashion-MNIST test set; Track-1 JSONs in bench/ranking/gt_v2/. One training process at a time (the
-// machine is shared), in this order: seeds 0 and 1 of every subnet (a seeded shuffle of the subnets,
+// stratified by log MACs over a pool that spans the whole space (gt_subnets.ts), each trained stand-alone under seeds 0, 1 and 2 by tools/train.ts, scored on the
+// Fashion-MNIST test set; Track-1 JSONs in bench/ranking/gt_v2/. One training process per shard
+// (--shard i/n takes every n-th run of the job list; shards share progress.jsonl), in this order: seeds 0 and 1 of every subnet (a seeded shuffle of the subnets,
 // so a partial GT spans the MACs range and has its seed-vs-seed ceiling), then seed 2 of every subnet.
 // Resumable: each finished run is appended to progress.jsonl and skipped next time; a kill loses at
 // most the run in progress. A pause of the process group (kill -STOP / -CONT) only delays it: no
 // timer kills a run and the child writes its log straight to a file, not through a pipe.
 //   npx tsx bench/ranking/make_gt_v2.ts              train what is missing (runs under $TFRAZOR_THREADS)
 //   npx tsx bench/ranking/make_gt_v2.ts --collect    only rebuild the JSONs and print the statistics
-//   [--limit N] stop after N new runs; [--backend torch|wasm] (torch by default)
+//   [--limit N] stop after N new runs; [--backend torch|wasm] (torch by default); [--shard i/n]
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/cli/load_config.js';
 import { writeFileAtomic } from '../../src/track1/atomic_write.js';
 import { readTrack1File } from '../../src/track1/format.js';
+import { parseShard, selectShard } from '../../src/track1/shard.js';
 import { spaceOf, stratifiedSample, trainingOrder, type GtSubnet } from './gt_subnets.js';
 import { GT_V2_DIR, GT_V2_SEEDS, PROGRESS_V2, collectGtV2, readRuns, type RunLine } from './gt_v2_files.js';
 
@@ -36,7 +37,7 @@ async function gtSubnets(): Promise<GtSubnet[]> {
   }
   const { config } = await loadConfig(GT_V2_CONFIG);
   const { net, space } = await spaceOf(config, GT_V2_CONFIG);
-  const subnets = stratifiedSample(net, space, { count: GT_COUNT, seed: SELECTION_SEED, poolSize: 4000 });
+  const subnets = stratifiedSample(net, space, { count: GT_COUNT, seed: SELECTION_SEED, poolSize: 4000, scale: 'log', pool: 'capacity' });
   mkdirSync(GT_V2_DIR, { recursive: true });
   writeFileAtomic(SUBNETS_FILE, `${JSON.stringify(Object.fromEntries(subnets.map((s) => [s.key, { arch: s.arch, macs: s.macs, params: s.params }])), null, 1)}\n`);
   return subnets;
@@ -92,7 +93,8 @@ function report(subnets: GtSubnet[]): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { collect: { type: 'boolean', default: false }, limit: { type: 'string' }, backend: { type: 'string', default: 'torch' } } });
+  const { values } = parseArgs({ options: { collect: { type: 'boolean', default: false }, limit: { type: 'string' }, backend: { type: 'string', default: 'torch' }, shard: { type: 'string', default: '0/1' } } });
+  const shard = parseShard(values.shard!);
   const subnets = await gtSubnets();
   if (values.collect) {
     report(subnets);
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
   }
   const limit = values.limit === undefined ? Infinity : Number(values.limit);
   let runs = 0;
-  for (const { subnet, seed } of jobOrder(subnets)) {
+  for (const { subnet, seed } of selectShard(jobOrder(subnets), shard)) {
     if (runs >= limit) break;
     if (readRuns().some((r) => r.key === subnet.key && r.seed === seed)) continue;
     // Retries, RETRY_WAIT_S apart: on the shared machine a run can fail for a while (the engine

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/cli/load_config.js';
 import { spaceOf, stratifiedSample, trainingOrder } from '../../bench/ranking/gt_subnets.js';
 
 const MINI = 'configs/bench/gt_standalone.yaml';
+const GT_V2 = 'configs/bench/gt_v2_standalone.yaml';
 const MAX = '1' + '333' + '1' + '111111' + '111111' + '111111';
 const MIN = '1' + '111' + '7' + '7700' + '00' + '7700' + '00' + '770000';
 
@@ -44,5 +45,21 @@ describe('mini Track-1 space codes in the tools', () => {
       expect(net.complexity().macs).toBe(s.macs);
     }
     expect(trainingOrder(a, 0).map((s) => s.key).sort()).toEqual(a.map((s) => s.key).sort());
+  });
+
+  it('the capacity pool with log strata spans the space: wider MACs range, log-even strata, mixed choices', async () => {
+    const { config } = await loadConfig(GT_V2);
+    const { net, space } = await spaceOf(config, GT_V2);
+    const uniform = stratifiedSample(net, space, { count: 20, seed: 1, poolSize: 1000 });
+    const spread = stratifiedSample(net, space, { count: 20, seed: 1, poolSize: 1000, scale: 'log', pool: 'capacity' });
+    expect(stratifiedSample(net, space, { count: 20, seed: 1, poolSize: 1000, scale: 'log', pool: 'capacity' })).toEqual(spread);
+    const range = (s: typeof spread) => s.at(-1)!.macs / s[0]!.macs;
+    expect(range(spread)).toBeGreaterThan(2 * range(uniform));
+    // log strata: the sample's median sits near the geometric middle of its range, not the arithmetic one
+    const mid = spread[10]!.macs;
+    const geo = Math.sqrt(spread[0]!.macs * spread.at(-1)!.macs);
+    expect(Math.abs(Math.log(mid / geo))).toBeLessThan(Math.log(range(spread)) / 4);
+    // choices stay mixed: no sampled code is all one width digit
+    for (const s of spread.slice(2, -2)) expect(new Set(s.arch.slice(4).replace(/0/g, '')).size).toBeGreaterThan(1);
   });
 });
