@@ -8,7 +8,7 @@ import { kendallTauB } from '../../src/evaluation/rank_metrics.js';
 import { writeFileAtomic } from '../../src/track1/atomic_write.js';
 
 export const GT_V2_DIR = resolve(import.meta.dirname, 'gt_v2');
-export const GT_V2_SEEDS = [0, 1, 2] as const;
+export const GT_V2_SEEDS = [0, 1, 2, 3] as const;
 export const PROGRESS_V2 = join(GT_V2_DIR, 'progress.jsonl');
 
 export interface RunLine {
@@ -50,6 +50,18 @@ export interface GtV2Stats {
   /** Kendall tau-b of seed a against seed b over the subnets both finished, with its 90 % bootstrap interval. */
   seed_pairs: { seeds: [number, number]; n: number; kendall_tau: number; kendall_tau_ci: BootstrapInterval }[];
   mean_seed_pair_kendall: number | null;
+  /**
+   * The mean of the first half of the seeds against the mean of the second half (seeds 0, 1 against
+   * 2, 3), over the subnets that finished all of them: the ceiling of a GT averaged over half the seeds.
+   */
+  halves: { seeds: [number[], number[]]; n: number; kendall_tau: number; kendall_tau_ci: BootstrapInterval } | null;
+  /**
+   * Normal-error model of the ceiling: one run's seed noise (from the seed pairs) and the subnets'
+   * true spread (the means' variance less its noise share), in accuracy points, and the Kendall tau
+   * they predict, (2/pi) asin(rho) with rho = signal / (signal + noise) variance, for one seed
+   * against another and for the halves.
+   */
+  noise_model: { noise_std: number; signal_std: number; predicted_seed_tau: number; predicted_halves_tau: number } | null;
   /** Spread of the GT means against seed noise, in accuracy points. */
   gt_min: number | null;
   gt_max: number | null;
@@ -106,15 +118,46 @@ export function collectGtV2(subnets: readonly { key: string; arch: string }[], m
   }
   const means = Object.values(gt).map((e) => 100 * (e.acc as number));
   const avg = means.reduce((a, b) => a + b, 0) / (means.length || 1);
+  const variance = (v: number[]): number => {
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    return v.reduce((a, x) => a + (x - m) ** 2, 0) / (v.length - 1);
+  };
+  const halves = seedHalves(subnets, seeds, bySeed);
+  // One run's noise variance is half the variance of a seed difference; the mean of k seeds carries 1/k of it.
+  const diffs = subnets.flatMap((n) => (bySeed.get(seeds[0]!)?.has(n.key) && bySeed.get(seeds[1]!)?.has(n.key) ? [100 * (bySeed.get(seeds[0]!)!.get(n.key)! - bySeed.get(seeds[1]!)!.get(n.key)!)] : []));
+  let noiseModel: GtV2Stats['noise_model'] = null;
+  if (diffs.length >= 3 && means.length >= 3) {
+    const noise = diffs.reduce((a, d) => a + d * d, 0) / diffs.length / 2;
+    const meanSeeds = Object.values(gt).reduce((a, e) => a + (e.n_seeds as number), 0) / means.length;
+    const signal = Math.max(0, variance(means) - noise / meanSeeds);
+    const tau = (perRunNoiseShare: number): number => (2 / Math.PI) * Math.asin(signal / (signal + noise * perRunNoiseShare));
+    noiseModel = { noise_std: Math.sqrt(noise), signal_std: Math.sqrt(signal), predicted_seed_tau: tau(1), predicted_halves_tau: tau(2 / GT_V2_SEEDS.length) };
+  }
   return {
     runs: runs.length,
     compute_seconds: runs.reduce((a, r) => a + r.seconds, 0),
     subnets_with: Object.fromEntries(seeds.map((s) => [`seed${s}`, bySeed.get(s)!.size])),
     seed_pairs: seedPairs,
     mean_seed_pair_kendall: seedPairs.length ? seedPairs.reduce((a, p) => a + p.kendall_tau, 0) / seedPairs.length : null,
+    halves,
+    noise_model: noiseModel,
     gt_min: means.length ? Math.min(...means) : null,
     gt_max: means.length ? Math.max(...means) : null,
     gt_std: means.length > 1 ? Math.sqrt(means.reduce((a, v) => a + (v - avg) ** 2, 0) / (means.length - 1)) : null,
     median_abs_seed_diff: median(seedDiffs),
   };
+}
+
+/** Kendall tau of the first half of GT_V2_SEEDS' mean against the second half's, where every seed finished. */
+function seedHalves(subnets: readonly { key: string }[], seeds: number[], bySeed: Map<number, Map<string, number>>): GtV2Stats['halves'] {
+  const all = GT_V2_SEEDS.filter((s) => seeds.includes(s));
+  if (all.length < GT_V2_SEEDS.length) return null;
+  const first = all.slice(0, all.length / 2);
+  const second = all.slice(all.length / 2);
+  const keys = subnets.map((n) => n.key).filter((k) => all.every((s) => bySeed.get(s)!.has(k)));
+  if (keys.length < 3) return null;
+  const mean = (k: string, group: number[]) => group.reduce((a, s) => a + bySeed.get(s)!.get(k)!, 0) / group.length;
+  const x = keys.map((k) => mean(k, first));
+  const y = keys.map((k) => mean(k, second));
+  return { seeds: [first, second], n: keys.length, kendall_tau: kendallTauB(x, y), kendall_tau_ci: bootstrapKendall(x, y, { samples: 1000 }) };
 }

@@ -1,8 +1,8 @@
 // GT v2 of the ranking benchmark: 50 subnets of the v2 space (configs/bench/gt_v2_standalone.yaml),
-// stratified by log MACs over a pool that spans the whole space (gt_subnets.ts), each trained stand-alone under seeds 0, 1 and 2 by tools/train.ts, scored on the
+// stratified by log MACs over a pool that spans the whole space (gt_subnets.ts), each trained stand-alone under seeds 0, 1, 2 and 3 by tools/train.ts, scored on the
 // Fashion-MNIST test set; Track-1 JSONs in bench/ranking/gt_v2/. One training process per shard
 // (--shard i/n takes every n-th run of the job list; shards share progress.jsonl), in this order: seeds 0 and 1 of every subnet (a seeded shuffle of the subnets,
-// so a partial GT spans the MACs range and has its seed-vs-seed ceiling), then seed 2 of every subnet.
+// so a partial GT spans the MACs range and has its seed-vs-seed ceiling), then seeds 2 and 3 of every subnet.
 // Resumable: each finished run is appended to progress.jsonl and skipped next time; a kill loses at
 // most the run in progress. A pause of the process group (kill -STOP / -CONT) only delays it: no
 // timer kills a run and the child writes its log straight to a file, not through a pipe.
@@ -43,12 +43,11 @@ async function gtSubnets(): Promise<GtSubnet[]> {
   return subnets;
 }
 
-/** The runs in training order: (subnet, seed 0), (subnet, seed 1) over the shuffled subnets, then seed 2 of each. */
+/** The runs in training order: seeds 0 and 1 of every subnet (shuffled), then seeds 2 and 3 of every subnet in the same order. */
 function jobOrder(subnets: readonly GtSubnet[]): { subnet: GtSubnet; seed: number }[] {
   const order = trainingOrder(subnets, 0);
-  const [first, second, ...rest] = GT_V2_SEEDS;
-  const jobs: { subnet: GtSubnet; seed: number }[] = order.flatMap((subnet) => [{ subnet, seed: first }, { subnet, seed: second }]);
-  for (const seed of rest) jobs.push(...order.map((subnet) => ({ subnet, seed })));
+  const jobs: { subnet: GtSubnet; seed: number }[] = [];
+  for (let s = 0; s < GT_V2_SEEDS.length; s += 2) jobs.push(...order.flatMap((subnet) => GT_V2_SEEDS.slice(s, s + 2).map((seed) => ({ subnet, seed }))));
   return jobs;
 }
 
@@ -88,8 +87,12 @@ async function trainOne(subnet: GtSubnet, seed: number, backend: string): Promis
 function report(subnets: GtSubnet[]): void {
   const s = collectGtV2(subnets);
   const pairs = s.seed_pairs.map((p) => `seed ${p.seeds[0]} vs ${p.seeds[1]}: tau ${p.kendall_tau.toFixed(3)} (${p.kendall_tau_ci.low.toFixed(2)}..${p.kendall_tau_ci.high.toFixed(2)}, n ${p.n})`);
-  console.log(`GT v2: ${s.runs} runs (${(s.compute_seconds / 60).toFixed(1)} min), ${JSON.stringify(s.subnets_with)}; ${pairs.join('; ') || 'no seed pair yet'}; ` +
-    `means ${s.gt_min?.toFixed(2)}..${s.gt_max?.toFixed(2)} % (std ${s.gt_std?.toFixed(2)}), median seed diff ${s.median_abs_seed_diff?.toFixed(2)} points`);
+  const halves = s.halves ? `; halves ${s.halves.seeds.map((g) => g.join('+')).join(' vs ')}: tau ${s.halves.kendall_tau.toFixed(3)} (${s.halves.kendall_tau_ci.low.toFixed(2)}..${s.halves.kendall_tau_ci.high.toFixed(2)}, n ${s.halves.n})` : '';
+  const model = s.noise_model
+    ? `; noise model: run noise ${s.noise_model.noise_std.toFixed(2)}, signal ${s.noise_model.signal_std.toFixed(2)} points, predicted tau seed ${s.noise_model.predicted_seed_tau.toFixed(2)}, halves ${s.noise_model.predicted_halves_tau.toFixed(2)}`
+    : '';
+  console.log(`GT v2: ${s.runs} runs (${(s.compute_seconds / 60).toFixed(1)} min), ${JSON.stringify(s.subnets_with)}; ${pairs.join('; ') || 'no seed pair yet'}${halves}; ` +
+    `means ${s.gt_min?.toFixed(2)}..${s.gt_max?.toFixed(2)} % (std ${s.gt_std?.toFixed(2)}), median seed diff ${s.median_abs_seed_diff?.toFixed(2)} points${model}`);
 }
 
 async function main(): Promise<void> {
