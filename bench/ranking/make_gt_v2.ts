@@ -1,6 +1,6 @@
 // GT v2 of the ranking benchmark: 50 subnets of the v2 space (configs/bench/gt_v2_standalone.yaml),
 // stratified by log MACs over a pool that spans the whole space (gt_subnets.ts), each trained stand-alone under seeds 0, 1, 2 and 3 by tools/train.ts, scored on the
-// Fashion-MNIST test set; Track-1 JSONs in bench/ranking/gt_v2/. One training process per shard
+// MNIST test set; Track-1 JSONs in bench/ranking/gt_v2/. One training process per shard
 // (--shard i/n takes every n-th run of the job list; shards share progress.jsonl), in this order: seeds 0 and 1 of every subnet (a seeded shuffle of the subnets,
 // so a partial GT spans the MACs range and has its seed-vs-seed ceiling), then seeds 2 and 3 of every subnet.
 // Resumable: each finished run is appended to progress.jsonl and skipped next time; a kill loses at
