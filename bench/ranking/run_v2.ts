@@ -20,6 +20,7 @@ import { Rng } from '../../src/services/rng.js';
 import { writeFileAtomic } from '../../src/track1/atomic_write.js';
 import { readTrack1File } from '../../src/track1/format.js';
 import { GT_V2_DIR, collectGtV2 } from './gt_v2_files.js';
+import { compareNearPairs } from './local_kendall.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const WORK = join(ROOT, 'work_dirs', 'bench_ranking_v2');
@@ -29,6 +30,8 @@ const PLOTS = join(ROOT, 'docs', 'img');
 const SPACE_CONFIG = 'configs/bench/_base_/mini_track1_space_v2.yaml';
 const MAX_CODE = '13331111111111111111111';
 const RESAMPLES = 1000;
+/** Near pairs: subnets whose MACs differ by less than this factor (local_kendall.ts). */
+const NEAR_RATIO = 1.5;
 
 const METHODS: Record<string, { config: string; title: string; teacher?: boolean; fewShot?: boolean }> = {
   spos: { config: 'configs/bench/v2/spos.yaml', title: 'SPOS (uniform)' },
@@ -197,7 +200,7 @@ async function report(): Promise<void> {
     gt: { ...stats, n: gt.length },
     flops_proxy: metrics(macs),
     // Not a method either: the other free baseline, for what MACs miss (capacity at low resolution).
-    params_proxy: metrics(params),
+    params_proxy: { ...metrics(params), near_pairs: compareNearPairs([params], macs, truth, macs, NEAR_RATIO, RESAMPLES) },
     methods: {} as Record<string, unknown>,
   };
   mkdirSync(PLOTS, { recursive: true });
@@ -231,6 +234,7 @@ async function report(): Promise<void> {
       seeds: preds.length,
       mean_kendall_tau: taus.reduce((a, b) => a + b, 0) / taus.length,
       minus_flops_paired_bootstrap: pairedBootstrap(preds, macs, truth),
+      near_pairs: compareNearPairs(preds, macs, truth, macs, NEAR_RATIO, RESAMPLES),
       runs: perSeed,
     };
   }
@@ -272,6 +276,18 @@ function markdown(): void {
     });
   }
   console.log(rows.join('\n'));
+  type Near = { ratio: number; pairs: number; tau: number; proxy_tau: number; minus_proxy: { mean: number; low: number; high: number } };
+  const near = (title: string, n: Near | undefined) =>
+    n ? `| ${title} | ${f(n.tau)} | ${f(n.proxy_tau)} | ${n.minus_proxy.mean >= 0 ? '+' : ''}${f(n.minus_proxy.mean)} (${f(n.minus_proxy.low)} .. ${f(n.minus_proxy.high)}) |` : null;
+  const nearRows = [
+    near('Params proxy', (r.params_proxy as { near_pairs?: Near } | undefined)?.near_pairs),
+    ...Object.values(r.methods).map((m) => near(m.title, (m as { near_pairs?: Near }).near_pairs)),
+  ].filter((x): x is string => x !== null);
+  const first = Object.values(r.methods)[0] as { near_pairs?: Near } | undefined;
+  if (nearRows.length && first?.near_pairs) {
+    console.log(`\nNear pairs (MACs within ${first.near_pairs.ratio}x of each other, ${first.near_pairs.pairs} pairs):\n`);
+    console.log(['| method | near-pair tau (mean over seeds) | FLOPs proxy | difference (90 % paired interval) |', '|---|---|---|---|', ...nearRows].join('\n'));
+  }
 }
 
 async function main(): Promise<void> {
