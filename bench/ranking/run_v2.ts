@@ -41,6 +41,7 @@ const METHODS: Record<string, { config: string; title: string; teacher?: boolean
   bignas_alpha: { config: 'configs/bench/v2/bignas_alpha.yaml', title: 'BigNAS, alpha-divergence distillation (AlphaNet)' },
   bignas_fair: { config: 'configs/bench/v2/bignas_fair.yaml', title: 'BigNAS sandwich, strict-fair random paths' },
   rank_spos_flops: { config: 'configs/bench/v2/rank_spos_flops.yaml', title: 'SPOS + FLOPs-guided rank loss' },
+  rank_spos_flops_descent: { config: 'configs/bench/v2/rank_spos_flops_descent.yaml', title: 'SPOS + FLOPs-guided rank loss, descent only (gradient: better)' },
   rank_spos_zen: { config: 'configs/bench/v2/rank_spos_zen.yaml', title: 'SPOS + ZenScore-guided rank loss' },
   rank_bignas_flops: { config: 'configs/bench/v2/rank_bignas_flops.yaml', title: 'BigNAS + FLOPs-guided rank loss (RD-NAS)' },
   demo_distill: { config: 'configs/bench/v2/demo_distill.yaml', title: 'Track-1 demo: random subnets distilled from a frozen teacher', teacher: true },

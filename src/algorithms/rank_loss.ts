@@ -9,9 +9,13 @@ import { AlgorithmConfigError } from './errors.js';
 
 /**
  * Which loss of a pair carries the gradient. `second`: the second subnet's loss only, the first
- * detached, as the RD-NAS Track-1 code does (`PairwiseRankLoss.forward`); `both`: both losses.
+ * detached, as the RD-NAS Track-1 code does (`PairwiseRankLoss.forward`); `both`: both losses;
+ * `better`: the expected-better subnet's loss only. Under `second`, a pair whose second subnet is
+ * the expected-worse one is corrected by gradient ascent on that subnet's loss (in about half the
+ * violated pairs), which also moves the weights it shares with every other subnet; `better` only
+ * ever lowers a loss.
  */
-export type RankGradient = 'second' | 'both';
+export type RankGradient = 'second' | 'both' | 'better';
 
 /**
  * Pairwise rank hinge of RD-NAS: the prior says which subnet of the pair should be better (a larger
@@ -24,10 +28,11 @@ export function pairwiseRankHinge(prior1: number, prior2: number, loss1: Scalar,
     options: { margin?: number; gradient?: RankGradient } = {}): Scalar {
   const margin = options.margin ?? 0;
   const gradient = options.gradient ?? 'second';
-  // tfjs has no stop_gradient: the detached loss is a constant holding the same value.
-  const l1 = gradient === 'second' ? tf.scalar(loss1.dataSync()[0]!) : loss1;
+  // tfjs has no stop_gradient: a detached loss is a constant holding the same value.
+  const detach = (l: Scalar): Scalar => tf.scalar(l.dataSync()[0]!);
+  const l1 = gradient === 'second' ? detach(loss1) : loss1;
   const [better, worse] = prior1 < prior2 ? [loss2, l1] : [l1, loss2];
-  return tf.relu(tf.add(tf.sub(better, worse), margin)) as Scalar;
+  return tf.relu(tf.add(tf.sub(better, gradient === 'better' ? detach(worse) : worse), margin)) as Scalar;
 }
 
 export interface RankWarmup {
@@ -102,7 +107,7 @@ export const RANK_LOSS_SCHEMA = {
     warmup_epochs: { type: 'number', minimum: 0, default: DEFAULT_RANK_LOSS.warmup_epochs, description: 'Epochs over which the weight ramps linearly from 0 (RD-NAS: 20 of 70).' },
     stepwise: { type: 'boolean', default: DEFAULT_RANK_LOSS.stepwise, description: 'Ramp per finished epoch (RD-NAS) instead of per iteration.' },
     margin: { type: 'number', minimum: 0, default: DEFAULT_RANK_LOSS.margin, description: 'Hinge margin (RD-NAS: 0).' },
-    gradient: { type: 'string', enum: ['second', 'both'], default: DEFAULT_RANK_LOSS.gradient, description: "'second': only the second subnet of a pair gets the gradient (RD-NAS code); 'both'." },
+    gradient: { type: 'string', enum: ['second', 'both', 'better'], default: DEFAULT_RANK_LOSS.gradient, description: "'second': only the second subnet of a pair gets the gradient (RD-NAS code); 'both'; 'better': only the subnet the prior expects to be better (descent only)." },
   },
   additionalProperties: false,
 };

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,13 @@ describe('shipped algorithm configs', () => {
   it.each(CONFIGS)('%s loads and validates', async (path) => {
     const { config } = await loadConfig(path);
     expect((config.model as TypedConfig).type).toMatch(/^(BigNAS|SPOS|Distill)$/);
+  });
+
+  // The ranking-v2 method configs (bench/ranking/run_v2.ts) run for tens of minutes each: a typo
+  // or an option outside a schema must fail here, not in the benchmark.
+  it.each(readdirSync('configs/bench/v2').filter((f) => f.endsWith('.yaml')).map((f) => `configs/bench/v2/${f}`))('%s loads and validates', async (path) => {
+    const { config } = await loadConfig(path);
+    expect(typeof (config.model as TypedConfig).type).toBe('string');
   });
 
   it('the Track-1 BigNAS and SPOS configs differ only in the model type and its options', async () => {

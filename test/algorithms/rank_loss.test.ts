@@ -14,7 +14,7 @@ const hinge = (p1: number, p2: number, l1: number, l2: number, margin = 0): numb
   tf.tidy(() => pairwiseRankHinge(p1, p2, tf.scalar(l1), tf.scalar(l2), { margin }).dataSync()[0]!);
 
 /** d hinge / d (loss1, loss2) under a gradient rule. */
-function hingeGrads(p1: number, p2: number, l1: number, l2: number, gradient: 'second' | 'both'): [number, number] {
+function hingeGrads(p1: number, p2: number, l1: number, l2: number, gradient: 'second' | 'both' | 'better'): [number, number] {
   const a = tf.variable(tf.scalar(l1));
   const b = tf.variable(tf.scalar(l2));
   const { value, grads } = tf.variableGrads(() => pairwiseRankHinge(p1, p2, a as unknown as Scalar, b as unknown as Scalar, { gradient }), [a, b]);
@@ -45,6 +45,15 @@ describe('pairwise rank hinge (RD-NAS)', () => {
     expect(hingeGrads(1, 2, 0.5, 0.8, 'both')).toEqual([-1, 1]);
     expect(hingeGrads(3, 2, 0.9, 0.6, 'both')).toEqual([1, -1]);
     expect(hingeGrads(1, 2, 0.8, 0.5, 'both')).toEqual([0, 0]);
+  });
+
+  it("'better' lowers the expected-better subnet's loss and never raises the other's", () => {
+    // subnet 2 expected better (prior2 > prior1), violated: descend on loss2 only
+    expect(hingeGrads(1, 2, 0.5, 0.8, 'better')).toEqual([0, 1]);
+    // subnet 1 expected better, violated: 'second' would ascend on loss2 (-1); 'better' descends on loss1
+    expect(hingeGrads(3, 2, 0.9, 0.6, 'better')).toEqual([1, 0]);
+    expect(hingeGrads(3, 2, 0.5, 0.6, 'better')).toEqual([0, 0]);
+    expect(hinge(3, 2, 0.9, 0.6)).toBeCloseTo(tf.tidy(() => pairwiseRankHinge(3, 2, tf.scalar(0.9), tf.scalar(0.6), { gradient: 'better' }).dataSync()[0]!), 6);
   });
 });
 
