@@ -59,9 +59,11 @@ export interface GtV2Stats {
    * Normal-error model of the ceiling: one run's seed noise (from the seed pairs) and the subnets'
    * true spread (the means' variance less its noise share), in accuracy points, and the Kendall tau
    * they predict, (2/pi) asin(rho) with rho = signal / (signal + noise) variance, for one seed
-   * against another and for the halves.
+   * against another and for the halves; and `predicted_oracle_tau`, the tau of a perfect ranker
+   * (the noise-free accuracies) against gt.json (the mean of its seeds, rho = sqrt(signal /
+   * (signal + noise / seeds))): no method can be expected above it.
    */
-  noise_model: { noise_std: number; signal_std: number; predicted_seed_tau: number; predicted_halves_tau: number } | null;
+  noise_model: { noise_std: number; signal_std: number; predicted_seed_tau: number; predicted_halves_tau: number; predicted_oracle_tau: number } | null;
   /** Spread of the GT means against seed noise, in accuracy points. */
   gt_min: number | null;
   gt_max: number | null;
@@ -131,7 +133,8 @@ export function collectGtV2(subnets: readonly { key: string; arch: string }[], m
     const meanSeeds = Object.values(gt).reduce((a, e) => a + (e.n_seeds as number), 0) / means.length;
     const signal = Math.max(0, variance(means) - noise / meanSeeds);
     const tau = (perRunNoiseShare: number): number => (2 / Math.PI) * Math.asin(signal / (signal + noise * perRunNoiseShare));
-    noiseModel = { noise_std: Math.sqrt(noise), signal_std: Math.sqrt(signal), predicted_seed_tau: tau(1), predicted_halves_tau: tau(2 / GT_V2_SEEDS.length) };
+    const oracle = (2 / Math.PI) * Math.asin(Math.sqrt(signal / (signal + noise / meanSeeds)));
+    noiseModel = { noise_std: Math.sqrt(noise), signal_std: Math.sqrt(signal), predicted_seed_tau: tau(1), predicted_halves_tau: tau(2 / GT_V2_SEEDS.length), predicted_oracle_tau: oracle };
   }
   return {
     runs: runs.length,

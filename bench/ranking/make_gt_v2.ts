@@ -89,7 +89,7 @@ function report(subnets: GtSubnet[]): void {
   const pairs = s.seed_pairs.map((p) => `seed ${p.seeds[0]} vs ${p.seeds[1]}: tau ${p.kendall_tau.toFixed(3)} (${p.kendall_tau_ci.low.toFixed(2)}..${p.kendall_tau_ci.high.toFixed(2)}, n ${p.n})`);
   const halves = s.halves ? `; halves ${s.halves.seeds.map((g) => g.join('+')).join(' vs ')}: tau ${s.halves.kendall_tau.toFixed(3)} (${s.halves.kendall_tau_ci.low.toFixed(2)}..${s.halves.kendall_tau_ci.high.toFixed(2)}, n ${s.halves.n})` : '';
   const model = s.noise_model
-    ? `; noise model: run noise ${s.noise_model.noise_std.toFixed(2)}, signal ${s.noise_model.signal_std.toFixed(2)} points, predicted tau seed ${s.noise_model.predicted_seed_tau.toFixed(2)}, halves ${s.noise_model.predicted_halves_tau.toFixed(2)}`
+    ? `; noise model: run noise ${s.noise_model.noise_std.toFixed(2)}, signal ${s.noise_model.signal_std.toFixed(2)} points, predicted tau seed ${s.noise_model.predicted_seed_tau.toFixed(2)}, halves ${s.noise_model.predicted_halves_tau.toFixed(2)}, oracle vs gt.json ${s.noise_model.predicted_oracle_tau.toFixed(2)}`
     : '';
   console.log(`GT v2: ${s.runs} runs (${(s.compute_seconds / 60).toFixed(1)} min), ${JSON.stringify(s.subnets_with)}; ${pairs.join('; ') || 'no seed pair yet'}${halves}; ` +
     `means ${s.gt_min?.toFixed(2)}..${s.gt_max?.toFixed(2)} % (std ${s.gt_std?.toFixed(2)}), median seed diff ${s.median_abs_seed_diff?.toFixed(2)} points${model}`);

@@ -3,10 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectGtV2, readRuns } from '../../bench/ranking/gt_v2_files.js';
+import { kendallTauB } from '../../src/evaluation/rank_metrics.js';
 import { Rng } from '../../src/services/rng.js';
 
 /** A progress journal of `n` subnets whose true top-1 is spread `signal` points, each run off by N(0, noise) points. */
-function journal(n: number, seeds: number[], signal: number, noise: number): { dir: string; subnets: { key: string; arch: string }[] } {
+function journal(n: number, seeds: number[], signal: number, noise: number): { dir: string; subnets: { key: string; arch: string; truth: number }[] } {
   const dir = mkdtempSync(join(tmpdir(), 'gt-v2-'));
   const rng = new Rng('gt-v2-files');
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rng.random())) * Math.cos(2 * Math.PI * rng.random());
@@ -51,5 +52,10 @@ describe('GT v2 files and noise ceiling', () => {
     expect(s.mean_seed_pair_kendall!).toBeCloseTo(s.noise_model!.predicted_seed_tau, 1);
     expect(s.halves!.kendall_tau).toBeCloseTo(s.noise_model!.predicted_halves_tau, 1);
     expect(s.halves!.kendall_tau).toBeGreaterThan(s.mean_seed_pair_kendall!);
+    // the oracle: rho = sqrt(2.25 / (2.25 + 0.25 / 4)) = 0.986, tau = 0.894
+    expect(s.noise_model!.predicted_oracle_tau).toBeCloseTo(0.894, 1);
+    const gt = JSON.parse(readFileSync(join(dir, 'gt.json'), 'utf8')) as Record<string, { acc: number }>;
+    const oracleTau = kendallTauB(subnets.map((n) => n.truth), subnets.map((n) => gt[n.key]!.acc));
+    expect(oracleTau).toBeCloseTo(s.noise_model!.predicted_oracle_tau, 1);
   });
 });
