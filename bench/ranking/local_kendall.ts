@@ -2,7 +2,7 @@
 // capacity, the FLOPs proxy orders far-apart pairs right for free, so the whole-GT tau cannot show
 // whether a method ranks what FLOPs cannot. Restricted to pairs whose MACs differ by less than a
 // ratio, FLOPs has to earn its agreement like any method.
-import { Rng } from '../../src/services/rng.js';
+import { pairedBootstrap } from '../../src/evaluation/rank_bootstrap.js';
 
 /** The pairs (i < j) of `macs` whose larger MACs is less than `ratio` times the smaller. */
 export function nearPairs(macs: readonly number[], ratio: number): [number, number][] {
@@ -48,13 +48,9 @@ export function compareNearPairs(preds: readonly number[][], proxy: readonly num
   };
   const all = Array.from({ length: truth.length }, (_, i) => i);
   const [tau, proxyTau] = stat(all);
-  const rng = new Rng(`near-pairs:${ratio}`);
-  const diffs: number[] = [];
-  for (let s = 0; s < samples; s++) {
-    const [a, b] = stat(all.map(() => rng.int(truth.length)));
-    if (Number.isFinite(a - b)) diffs.push(a - b);
-  }
-  diffs.sort((x, y) => x - y);
-  const at = (q: number) => diffs[Math.min(diffs.length - 1, Math.floor(q * diffs.length))]!;
-  return { ratio, pairs: nearPairs(macs, ratio).length, tau, proxy_tau: proxyTau, minus_proxy: { mean: tau - proxyTau, low: at(0.05), high: at(0.95) } };
+  const diff = pairedBootstrap(truth.length, (idx) => {
+    const [a, b] = stat(idx);
+    return a - b;
+  }, { samples, seed: `near-pairs:${ratio}` });
+  return { ratio, pairs: nearPairs(macs, ratio).length, tau, proxy_tau: proxyTau, minus_proxy: { mean: diff.mean, low: diff.low, high: diff.high } };
 }

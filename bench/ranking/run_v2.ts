@@ -13,10 +13,9 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, appendFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bootstrapKendall } from '../../src/evaluation/rank_bootstrap.js';
+import { bootstrapKendall, pairedBootstrap, type PairedInterval } from '../../src/evaluation/rank_bootstrap.js';
 import { kendallTauB, rankConsistency } from '../../src/evaluation/rank_metrics.js';
 import { scatterSvg, writePlot } from '../../src/evaluation/plots.js';
-import { Rng } from '../../src/services/rng.js';
 import { writeFileAtomic } from '../../src/track1/atomic_write.js';
 import { readTrack1File } from '../../src/track1/format.js';
 import { GT_V2_DIR, collectGtV2 } from './gt_v2_files.js';
@@ -167,22 +166,12 @@ function trainingMinutes(method: string, seed: number): number | null {
 }
 
 /** Paired bootstrap over subnets of mean-over-seeds Kendall(method) - Kendall(proxy). */
-function pairedBootstrap(preds: number[][], proxy: number[], truth: number[]): { mean: number; low: number; high: number; level: number; samples: number } {
-  const n = truth.length;
-  const diff = (idx: number[]) => {
+function minusProxy(preds: number[][], proxy: number[], truth: number[]): PairedInterval {
+  return pairedBootstrap(truth.length, (idx) => {
     const t = idx.map((i) => truth[i]!);
     const p = kendallTauB(idx.map((i) => proxy[i]!), t);
     return preds.reduce((s, pr) => s + kendallTauB(idx.map((i) => pr[i]!), t), 0) / preds.length - p;
-  };
-  const rng = new Rng(0);
-  const diffs: number[] = [];
-  for (let s = 0; s < RESAMPLES; s++) {
-    const d = diff(Array.from({ length: n }, () => rng.int(n)));
-    if (!Number.isNaN(d)) diffs.push(d);
-  }
-  diffs.sort((a, b) => a - b);
-  const at = (q: number) => diffs[Math.min(diffs.length - 1, Math.floor(q * diffs.length))]!;
-  return { mean: diff(Array.from({ length: n }, (_, i) => i)), low: at(0.05), high: at(0.95), level: 0.9, samples: RESAMPLES };
+  }, { samples: RESAMPLES });
 }
 
 async function report(): Promise<void> {
@@ -234,7 +223,7 @@ async function report(): Promise<void> {
       config: METHODS[method]!.config,
       seeds: preds.length,
       mean_kendall_tau: taus.reduce((a, b) => a + b, 0) / taus.length,
-      minus_flops_paired_bootstrap: pairedBootstrap(preds, macs, truth),
+      minus_flops_paired_bootstrap: minusProxy(preds, macs, truth),
       near_pairs: compareNearPairs(preds, macs, truth, macs, NEAR_RATIO, RESAMPLES),
       runs: perSeed,
     };
