@@ -9,6 +9,7 @@ import type { TypedConfig } from '../registry/registry.js';
 import type { Algorithm, TrainContext } from './types.js';
 import type { SubnetSampler } from './samplers/types.js';
 import { AlgorithmConfigError } from './errors.js';
+import { locateError, locationOf } from '../config/locations.js';
 import './samplers/index.js';
 
 export interface AlgorithmConfig {
@@ -31,7 +32,11 @@ export function buildLoss(cfg: TypedConfig | undefined, fallback: TypedConfig): 
 /** The sampler of `model.sampler`, checked against the supernet it will draw from (constraints it can meet). */
 export function buildSampler(cfg: TypedConfig | undefined, supernet?: Supernet): SubnetSampler {
   const sampler = SAMPLERS.build<SubnetSampler>(cfg ?? DEFAULT_SAMPLER);
-  if (supernet) sampler.check?.(supernet, 'model.sampler.constraints');
+  try {
+    if (supernet) sampler.check?.(supernet, locationOf(cfg)?.path ?? 'model.sampler');
+  } catch (err) {
+    throw locateError(err, cfg);
+  }
   return sampler;
 }
 

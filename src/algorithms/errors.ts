@@ -5,4 +5,9 @@ export class AlgorithmConfigError extends Error {
     super(message);
     this.name = 'AlgorithmConfigError';
   }
+
+  /** The bad value's path below the algorithm's config (`model`), for locateError. */
+  get configKey(): string {
+    return this.key;
+  }
 }

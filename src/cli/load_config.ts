@@ -3,6 +3,7 @@ import { applyOverrides } from '../config/overrides.js';
 import { loadConfigFile, loadConfigText } from '../config/load.js';
 import type { TrackedConfig } from '../config/merge.js';
 import { CLI_ORIGIN, type Origins } from '../config/origins.js';
+import { recordLocations } from '../config/locations.js';
 import { validateConfig } from '../config/validate.js';
 import type { Mapping } from '../config/paths.js';
 import { importPlugins } from '../registry/plugins.js';
@@ -54,5 +55,7 @@ async function prepare(tracked: TrackedConfig, filename: string, overrides: read
   applyOverrides(tracked, overrides);
   await importConfigPlugins(tracked);
   validateConfig(tracked.data, tracked.origins);
+  // After validation (which fills defaults in place), so builders' errors can name file and path.
+  recordLocations(tracked.data, tracked.origins);
   return { config: tracked.data, filename, origins: tracked.origins };
 }

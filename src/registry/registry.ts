@@ -1,4 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
+import { locateError } from '../config/locations.js';
 import { UserError } from '../errors.js';
 
 /** JSON schema of a registered class's config (its own keys; `type` is implied). */
@@ -114,6 +115,10 @@ export class Registry<T> {
       throw new RegistryError(`${this.kind}: expected a mapping with a 'type' key, got ${JSON.stringify(cfg)}.`, this.kind, cfg);
     }
     const entry = this.get(cfg.type);
-    return new entry.ctor(cfg, ...args) as R;
+    try {
+      return new entry.ctor(cfg, ...args) as R;
+    } catch (err) {
+      throw locateError(err, cfg);
+    }
   }
 }

@@ -59,6 +59,13 @@ describe('shipped algorithm configs', () => {
     expect(typeof (config.model as TypedConfig).type).toBe('string');
   });
 
+  it("the demo recipe's teacher, written out, is the space its teacher_max.yaml checkpoint was trained in", async () => {
+    // A stale copy of the space here does not fail until the teacher checkpoint is loaded, after training it.
+    const demo = (await loadConfig('configs/bench/v2/demo_distill.yaml')).config as { model: { teacher: { architecture: unknown } } };
+    const teacher = (await loadConfig('configs/bench/v2/teacher_max.yaml')).config as { model: { architecture: unknown } };
+    expect(demo.model.teacher.architecture).toEqual(teacher.model.architecture);
+  });
+
   it('the Track-1 BigNAS and SPOS configs differ only in the model type and its options', async () => {
     const bignas = (await loadConfig('configs/track1/resnet48_bignas.yaml')).config;
     const spos = (await loadConfig('configs/track1/resnet48_spos.yaml')).config;

@@ -137,6 +137,9 @@ export async function writeBadInputFixture(): Promise<BadInputFixture> {
   file('top_prototype.yaml', '_base_: tiny.yaml\nprototype: {polluted: 1}\n');
   file('arch_constructor.yaml', '_base_: tiny.yaml\nmodel: {architecture: {constructor: {polluted: 1}}}\n');
   file('proto_subnet.yaml', 'stage1.depth: {chosen: 1}\n__proto__: {chosen: 2}\n');
+  // Valid by schema, refused once built against the supernet: the error must still name this file.
+  file('constraint_mmacs.yaml', '_base_: tiny.yaml\nmodel: {sampler: {constraints: {macs: [0, 1000]}}}\n');
+  file('fixed_typo.yaml', '_base_: tiny.yaml\nmodel: {sampler: {type: SubspaceSampler, fixed: {stage1.dpth: 1}}}\n');
   file('constructor_subnet.yaml', 'stage1.depth: {chosen: 1, constructor: 2}\n');
   file('search_proto/search_state.json', '{"searcher": "EvolutionSearch", "version": 1, "scored": [{"choices": {"__proto__": {"polluted": 1}}}]}\n');
   file('distill.yaml', `_base_: tiny.yaml

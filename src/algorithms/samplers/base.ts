@@ -22,6 +22,11 @@ export const DEFAULT_MAX_RETRIES = 200;
 export class SamplerConfigError extends Error {
   override readonly name = 'SamplerConfigError';
   readonly isUserError = true;
+
+  /** `configKey`: the bad value's path below the sampler's config, so the error can name its file. */
+  constructor(message: string, readonly configKey?: string) {
+    super(message);
+  }
 }
 
 /** Schema properties every sampler accepts (constrained sampling). */
@@ -117,17 +122,17 @@ export abstract class BaseSampler implements SubnetSampler {
 
   /**
    * Throw SamplingConstraintError if no subnet of `supernet` can meet the constraints, so a units
-   * slip fails when the algorithm is built rather than at the first step; `where` names the
-   * constraints in the message (their config path).
+   * slip fails when the algorithm is built rather than at the first step; `where` is the sampler's
+   * config path, so the message names `<where>.constraints`.
    */
-  check(supernet: Supernet, where = 'The sampler constraints'): void {
+  check(supernet: Supernet, where = 'The sampler'): void {
     const constraints = this.constraints;
     if (!constraints || this.checked.has(supernet)) return;
     const space = spaceExtremes(supernet);
     const why = impossibility(constraints, space);
     if (why) {
       throw new SamplingConstraintError(
-        `${where} (${describeConstraints(constraints)}) cannot be met: ${why}; the space spans ${describeSpace(space)} ` +
+        `${where === 'The sampler' ? 'The sampler constraints' : `${where}.constraints`} (${describeConstraints(constraints)}) cannot be met: ${why}; the space spans ${describeSpace(space)} ` +
           '(MACs and params are plain counts, not millions). Widen the ranges or remove them.',
         constraints,
         space,

@@ -33,6 +33,9 @@ export class SamplingConstraintError extends Error {
     super(message);
     this.name = 'SamplingConstraintError';
   }
+
+  /** Below the sampler's config (locateError). */
+  readonly configKey = 'constraints';
 }
 
 type Key = keyof Complexity;

@@ -30,8 +30,8 @@ export class SubspaceSampler implements SubnetSampler {
     const byAlias = new Map(supernet.mutator.mutables.map((m) => [m.alias, m]));
     for (const [alias, value] of Object.entries(this.fixed)) {
       const m = byAlias.get(alias);
-      if (!m) throw new SamplerConfigError(`${where}.fixed names '${alias}', which is not a mutable of the supernet (mutables: ${[...byAlias.keys()].join(', ')}).`);
-      if (!m.choices.includes(value)) throw new SamplerConfigError(`${where}.fixed.${alias} is ${value}; its choices are ${m.choices.join(', ')}.`);
+      if (!m) throw new SamplerConfigError(`${where}.fixed names '${alias}', which is not a mutable of the supernet (mutables: ${[...byAlias.keys()].join(', ')}).`, 'fixed');
+      if (!m.choices.includes(value)) throw new SamplerConfigError(`${where}.fixed.${alias} is ${value}; its choices are ${m.choices.join(', ')}.`, `fixed.${alias}`);
     }
     this.base.check?.(supernet, where);
     this.checked.add(supernet);
