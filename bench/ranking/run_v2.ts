@@ -14,7 +14,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, 
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bootstrapKendall, pairedBootstrap, type PairedInterval } from '../../src/evaluation/rank_bootstrap.js';
-import { kendallTauB, rankConsistency } from '../../src/evaluation/rank_metrics.js';
+import { kendallTauB, pearson, rankConsistency } from '../../src/evaluation/rank_metrics.js';
 import { scatterSvg, writePlot } from '../../src/evaluation/plots.js';
 import { writeFileAtomic } from '../../src/track1/atomic_write.js';
 import { readTrack1File } from '../../src/track1/format.js';
@@ -165,6 +165,17 @@ function trainingMinutes(method: string, seed: number): number | null {
   return secs.some((x) => x === null) ? null : Number((secs.reduce((a, b) => a! + b!, 0)! / 60).toFixed(1));
 }
 
+/**
+ * Paired bootstrap of mean-over-seeds Pearson(method) - Pearson(log MACs): Pearson is the metric of
+ * the Track-1 write-ups, and accuracy grows with log MACs, so raw MACs would be a strawman there.
+ */
+function pearsonMinusLogMacs(preds: number[][], logMacs: number[], truth: number[]): PairedInterval {
+  return pairedBootstrap(truth.length, (idx) => {
+    const t = idx.map((i) => truth[i]!);
+    return preds.reduce((s, pr) => s + pearson(idx.map((i) => pr[i]!), t), 0) / preds.length - pearson(idx.map((i) => logMacs[i]!), t);
+  }, { samples: RESAMPLES });
+}
+
 /** Paired bootstrap over subnets of mean-over-seeds Kendall(method) - Kendall(proxy). */
 function minusProxy(preds: number[][], proxy: number[], truth: number[]): PairedInterval {
   return pairedBootstrap(truth.length, (idx) => {
@@ -189,6 +200,8 @@ async function report(): Promise<void> {
   const result: Record<string, unknown> = {
     gt: { ...stats, n: gt.length },
     flops_proxy: metrics(macs),
+    // The same ranking as MACs (same Kendall and Spearman); only its Pearson differs.
+    log_flops_proxy: metrics(macs.map(Math.log)),
     // Not a method either: the other free baseline, for what MACs miss (capacity at low resolution).
     params_proxy: { ...metrics(params), near_pairs: compareNearPairs([params], macs, truth, macs, NEAR_RATIO, RESAMPLES) },
     methods: {} as Record<string, unknown>,
@@ -224,6 +237,8 @@ async function report(): Promise<void> {
       seeds: preds.length,
       mean_kendall_tau: taus.reduce((a, b) => a + b, 0) / taus.length,
       minus_flops_paired_bootstrap: minusProxy(preds, macs, truth),
+      mean_pearson: preds.reduce((s, pr) => s + pearson(pr, truth), 0) / preds.length,
+      pearson_minus_log_flops_paired_bootstrap: pearsonMinusLogMacs(preds, macs.map(Math.log), truth),
       near_pairs: compareNearPairs(preds, macs, truth, macs, NEAR_RATIO, RESAMPLES),
       runs: perSeed,
     };
@@ -273,6 +288,16 @@ function markdown(): void {
     near('Params proxy', (r.params_proxy as { near_pairs?: Near } | undefined)?.near_pairs),
     ...Object.values(r.methods).map((m) => near(m.title, (m as { near_pairs?: Near }).near_pairs)),
   ].filter((x): x is string => x !== null);
+  type PearsonRow = { title: string; seeds: number; mean_pearson?: number; pearson_minus_log_flops_paired_bootstrap?: { mean: number; low: number; high: number } };
+  const logFlops = (r as { log_flops_proxy?: Run }).log_flops_proxy;
+  const pearsonRows = (Object.values(r.methods) as unknown as PearsonRow[]).filter((m) => m.pearson_minus_log_flops_paired_bootstrap).map((m) => {
+    const d = m.pearson_minus_log_flops_paired_bootstrap!;
+    return `| ${m.title} | ${m.seeds} | ${f(m.mean_pearson!)} | ${d.mean >= 0 ? '+' : ''}${f(d.mean)} (${f(d.low)} .. ${f(d.high)}) |`;
+  });
+  if (logFlops && pearsonRows.length) {
+    console.log(`\nPearson (the Track-1 write-ups' metric); log MACs: ${f(logFlops.abs_pearson)}, raw MACs: ${f(p.abs_pearson)}:\n`);
+    console.log(['| method | seeds | mean Pearson over seeds | minus log-MACs Pearson (90 % paired interval) |', '|---|---|---|---|', ...pearsonRows].join('\n'));
+  }
   const first = Object.values(r.methods)[0] as { near_pairs?: Near } | undefined;
   if (nearRows.length && first?.near_pairs) {
     console.log(`\nNear pairs (MACs within ${first.near_pairs.ratio}x of each other, ${first.near_pairs.pairs} pairs):\n`);
