@@ -11,6 +11,7 @@ import 'reflect-metadata';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseToolArgs, UsageError } from '../src/cli/args.js';
+import { prepareOutputFile } from '../src/cli/outputs.js';
 import { loadConfig } from '../src/cli/load_config.js';
 import { runCli } from '../src/cli/run.js';
 import { PREDICTORS } from '../src/registry/registries.js';
@@ -85,7 +86,9 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   const { config } = await loadConfig(configPath, command === 'fit' ? [...predictorOverride, ...args.cfgOptions] : args.cfgOptions);
   const space = codeSpaceOfConfig(config);
   const supernet = buildSupernetForCounting(findArchitectureConfig(config, configPath), configPath);
-  const extra = readFeatures((args.values.feature as string[] | undefined) ?? []);
+  const featureArgs = (args.values.feature as string[] | undefined) ?? [];
+  const extra = readFeatures(featureArgs);
+  const featureInputs = Object.fromEntries(featureArgs.map((f) => [`--feature ${f.split('=')[0]}`, f.slice(f.indexOf('=') + 1)]));
 
   if (command === 'fit') {
     const trainPath = args.values.train as string | undefined;
@@ -95,6 +98,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
     const names = featureNames(spec, space);
     if (names.length === 0) throw new UsageError('No features: use --features choices,complexity and/or --feature NAME=FILE.json.');
     const entries = readTrack1File(trainPath, { requireAcc: true, validateCodes: space });
+    prepareOutputFile(outPath, '--out', { '--train': trainPath, CONFIG: configPath, ...featureInputs });
     const rows = entries.map((e) => featureRow(e.value.arch, spec, { space, supernet, extra }));
     const predictor = PREDICTORS.build<Predictor>(cfg);
     predictor.fit(rows, entries.map((e) => e.value.acc!));
@@ -116,6 +120,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
     throw new PredictorError(`${modelPath} was fitted on features ${file.feature_names.join(', ')}, but this config and --feature give ${names.join(', ')}.`);
   }
   const entries = readTrack1File(archsPath, { validateCodes: space });
+  prepareOutputFile(outPath, '--out', { '--archs': archsPath, 'MODEL.json': modelPath, CONFIG: configPath, ...featureInputs });
   const pred = predictor.predict(entries.map((e) => featureRow(e.value.arch, file.features, { space, supernet, extra })));
   writeTrack1File(outPath, entries.map((e, i) => ({
     key: e.key,

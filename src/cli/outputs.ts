@@ -32,14 +32,27 @@ function makeFolder(dir: string, what: string): void {
   }
 }
 
+/** True when `a` and `b` name one file: the same path, or (links) the same device and inode. */
+function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  const sa = statOf(a);
+  const sb = statOf(b);
+  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
+}
+
 /**
  * Make `path` writable as a file before any work: its folder is created when missing. Refuses an
- * existing folder at `path` and a parent that is a file. `what` names the path in messages
- * (e.g. '--out', 'the progress file').
- * Returns the absolute path.
+ * existing folder at `path`, a parent that is a file, and any of the tool's `inputs` (`{'--archs':
+ * path}`), which writing would destroy. `what` names the path in messages (e.g. '--out', 'the
+ * progress file'). Returns the absolute path.
  */
-export function prepareOutputFile(path: string, what: string): string {
+export function prepareOutputFile(path: string, what: string, inputs: Record<string, string | undefined> = {}): string {
   const file = resolve(path);
+  for (const [name, input] of Object.entries(inputs)) {
+    if (input !== undefined && sameFile(file, input)) {
+      throw new OutputPathError(`${sentence(what)} ${displayFile(file)} is the ${name} file itself; write to another file so the ${name} file is kept.`, file);
+    }
+  }
   if (statOf(file)?.isDirectory()) {
     throw new OutputPathError(`${sentence(what)} ${displayFile(file)} is an existing folder; give the path of a file to write (e.g. ${displayFile(file)}/out.json).`, file);
   }

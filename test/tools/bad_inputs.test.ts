@@ -98,6 +98,18 @@ const CATALOGUE: BadInput[] = [
   { name: 'train: --resume PATH of another width', tool: 'tools/train.ts', args: ['{dir}/wide.yaml', '--work-dir', '{new}', '--resume', CKPT, ...CPU], says: [`Checkpoint ${CKPT} does not fit the model of this config`, "parameter 'architecture.stage1.0.conv1.conv.weight'"] },
   { name: 'train: --resume in the work dir after editing base_channels', tool: 'tools/train.ts', args: ['{dir}/tiny.yaml', '--work-dir', '{dir}/work', '--resume', ...CPU, '--cfg-options', 'model.architecture.stages.0.base_channels=6'], says: [`Checkpoint ${CKPT} does not fit`] },
 
+  // Zero-cost proxies (tools/analysis/proxies.ts) and predictors (tools/predict.ts).
+  { name: 'proxies: a typo in the proxy name', tool: 'tools/analysis/proxies.ts', args: ['{t1}/tiny.yaml', '--archs', '{t1}/archs.json', '--proxy', 'ZenScor', '--out', '{new}/z.json', ...CPU], says: ["Unknown proxies type 'ZenScor'", "Did you mean 'ZenScore'?"] },
+  { name: 'proxies: a batch size below 1', tool: 'tools/analysis/proxies.ts', args: ['{t1}/tiny.yaml', '--archs', '{t1}/archs.json', '--proxy', '{type: SNIP, batch_size: -1}', '--out', '{new}/z.json', ...CPU], says: ['proxy_cfg.batch_size', 'got -1', 'expected a number >= 1'] },
+  { name: 'proxies: --out is the --archs file', tool: 'tools/analysis/proxies.ts', args: ['{t1}/tiny.yaml', '--archs', '{t1}/archs.json', '--proxy', 'MACs', '--out', '{t1}/archs.json', ...CPU], says: ['--out {t1}/archs.json is the --archs file itself'], spawn: true },
+  { name: 'proxies: an architecture code of the wrong length', tool: 'tools/analysis/proxies.ts', args: ['{t1}/tiny.yaml', '--archs', '{t1}/short_code.json', '--proxy', 'MACs', '--out', '{new}/z.json', ...CPU], says: ['{t1}/short_code.json, key "arch2"', 'it has 21 characters, expected 52'] },
+  { name: 'predict: fit on architectures without accuracies', tool: 'tools/predict.ts', args: ['fit', '{t1}/tiny.yaml', '--train', '{t1}/archs.json', '--out', '{new}/m.json'], says: ['{t1}/archs.json, key "arch1": missing "acc" field'] },
+  { name: 'predict: a typo in the predictor name', tool: 'tools/predict.ts', args: ['fit', '{t1}/tiny.yaml', '--train', '{t1}/pred.json', '--out', '{new}/m.json', '--predictor', 'GPNA'], says: ["Unknown predictors type 'GPNA'", "Did you mean 'GPNAS'?"] },
+  { name: 'predict: fit --out is the --train file', tool: 'tools/predict.ts', args: ['fit', '{t1}/tiny.yaml', '--train', '{t1}/pred.json', '--out', '{t1}/pred.json'], says: ['--out {t1}/pred.json is the --train file itself'], spawn: true },
+  { name: 'predict: fit --out is a --feature file', tool: 'tools/predict.ts', args: ['fit', '{t1}/tiny.yaml', '--train', '{t1}/pred.json', '--feature', 'zen={t1}/zen.json', '--out', '{t1}/zen.json'], says: ['--out {t1}/zen.json is the --feature zen file itself'] },
+  { name: 'predict: fit --out is an existing folder', tool: 'tools/predict.ts', args: ['fit', '{t1}/tiny.yaml', '--train', '{t1}/pred.json', '--out', '{dir}/work'], says: ['--out {dir}/work is an existing folder'] },
+  { name: 'predict: a text file as the fitted model', tool: 'tools/predict.ts', args: ['predict', '{t1}/tiny.yaml', '{dir}/notes.txt', '--archs', '{t1}/archs.json', '--out', '{new}/o.json'], says: ['Cannot read predictor file {dir}/notes.txt'] },
+
   // Checkpoint paths.
   { name: 'test: a checkpoint that does not exist', tool: 'tools/test.ts', args: ['{dir}/tiny.yaml', '{dir}/work/iter_3.ckpt', ...CPU], says: ['Cannot read checkpoint {dir}/work/iter_3.ckpt'] },
   { name: 'test: a text file as the checkpoint', tool: 'tools/test.ts', args: ['{dir}/tiny.yaml', '{dir}/notes.txt', ...CPU], says: ['Checkpoint {dir}/notes.txt is corrupt or truncated'] },
@@ -114,6 +126,8 @@ const MAINS: Record<string, () => Promise<{ main: ToolMain }>> = {
   'tools/analysis/rank_consistency.ts': () => import('../../tools/analysis/rank_consistency.js'),
   'tools/track1/score.ts': () => import('../../tools/track1/score.js'),
   'tools/track1/merge.ts': () => import('../../tools/track1/merge.js'),
+  'tools/analysis/proxies.ts': () => import('../../tools/analysis/proxies.js'),
+  'tools/predict.ts': () => import('../../tools/predict.js'),
 };
 
 /** A tool's main as its command runs it (runCli: exit code, error report), in this process: no start-up per case. */

@@ -164,6 +164,8 @@ model:
   const track1 = (entries: [string, Record<string, unknown>][]) => `{\n${entries.map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n')}\n}\n`;
   writeFileSync(join(t1, 'archs.json'), track1([['arch1', { arch: CODE_A }], ['arch2', { arch: CODE_B }], ['arch3', { arch: CODE_C }]]));
   writeFileSync(join(t1, 'pred.json'), track1([['arch1', { arch: CODE_A, acc: 0.5 }], ['arch2', { arch: CODE_B, acc: 0.6 }], ['arch3', { arch: CODE_C, acc: 0.7 }]]));
+  writeFileSync(join(t1, 'short_code.json'), track1([['arch1', { arch: CODE_A }], ['arch2', { arch: CODE_B.slice(0, 21) }]]));
+  writeFileSync(join(t1, 'zen.json'), track1([['arch1', { arch: CODE_A, acc: 3 }], ['arch2', { arch: CODE_B, acc: 2 }], ['arch3', { arch: CODE_C, acc: 1 }]]));
   writeFileSync(join(t1, 'proto_archs.json'), track1([['arch1', { arch: CODE_A }], ['__proto__', { arch: CODE_B }]]));
   writeFileSync(join(t1, 'proto_shard.json'), track1([['__proto__', { arch: CODE_A, acc: 0.5 }], ['arch2', { arch: CODE_B, acc: 0.6 }]]));
   writeFileSync(join(t1, 'gt_constructor.json'), track1([['arch1', { arch: CODE_A, acc: 0.4 }], ['arch2', { arch: CODE_B, acc: 0.5, constructor: 1 }], ['arch3', { arch: CODE_C, acc: 0.6 }]]));

@@ -72,8 +72,7 @@ export async function main(argv: string[], stdout: Output = process.stdout, stde
   // Only the network is validated: a config for counting need not be complete enough to train.
   validateBuildable('models', archCfg, archCfg === model?.architecture ? 'model.architecture' : archCfg === model ? 'model' : '', tracked.origins);
   if (typeof v.out === 'string') {
-    if (resolve(v.out) === resolve(v.archs as string)) throw new UsageError(`--out ${v.out} is the --archs file itself; write the counts to another file.`);
-    prepareOutputFile(v.out, '--out');
+    prepareOutputFile(v.out, '--out', { '--archs': v.archs as string | undefined, CONFIG: file });
   }
   const net = buildSupernetForCounting(archCfg, file);
   // Codes are read in the format of this supernet's space; built only when codes are given.

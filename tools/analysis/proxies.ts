@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseToolArgs, UsageError } from '../../src/cli/args.js';
+import { prepareOutputFile } from '../../src/cli/outputs.js';
 import { loadConfig } from '../../src/cli/load_config.js';
 import { runCli } from '../../src/cli/run.js';
 import { initBackend } from '../../src/backend/index.js';
@@ -76,6 +77,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   const shard = parseShard((args.values.shard as string | undefined) ?? '0/1');
   const codes = codeSpaceOfConfig(config);
   const entries = selectShard(readTrack1File(archsPath, { validateCodes: codes }), shard);
+  prepareOutputFile(outPath, '--out', { '--archs': archsPath, CONFIG: args.positionals[0], '--checkpoint': args.values.checkpoint as string | undefined });
   const { logger } = createServices({ logLevel: args.debug ? 'debug' : 'info' });
   await initBackend(args.backend, (msg) => logger.info(msg), { threads: args.threads });
 
@@ -98,13 +100,15 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
 
   // One journal per proxy setting, so a run never resumes from another proxy's (or setting's) scores.
   const tag = `${proxyCfg.type}-${createHash('sha256').update(JSON.stringify(proxyCfg)).digest('hex').slice(0, 8)}`;
+  const progressPath = prepareOutputFile((args.values.progress as string | undefined) ?? defaultProgressPath(`${outPath}.${tag}`),
+    args.values.progress !== undefined ? '--progress' : 'the progress file', { '--archs': archsPath, '--out': outPath });
   const progress = getProgress();
   let seconds = 0;
   let started = false;
   try {
     const summary = await runScoringLoop({
       entries,
-      progressPath: (args.values.progress as string | undefined) ?? defaultProgressPath(`${outPath}.${tag}`),
+      progressPath,
       outPath,
       order,
       score: async (list) => list.map((e) => {

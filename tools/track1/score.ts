@@ -9,7 +9,6 @@
 //     [--backend B] [--cfg-options k=v ...] [--debug]
 import 'reflect-metadata';
 import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseToolArgs, UsageError } from '../../src/cli/args.js';
 import { prepareOutputFile } from '../../src/cli/outputs.js';
@@ -66,15 +65,12 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   // Codes are read in the format of the configured supernet's space (Track-1 or e.g. a mini space).
   const codes = codeSpaceOfConfig(config);
   const entries = selectShard(readTrack1File(archsPath, { validateCodes: codes }), shard);
-  if (resolve(outPath) === resolve(archsPath)) {
-    throw new UsageError(`--out ${outPath} is the --archs file itself; write the scores to another file so the architectures file is kept.`);
-  }
   // Each score kind keeps its own journal, so a likelihood run never resumes from top-1 results.
   const progressPath = prepareOutputFile(
     (args.values.progress as string | undefined) ?? defaultProgressPath(scoreKind === 'top1' ? outPath : `${outPath}.${scoreKind}`),
     args.values.progress !== undefined ? '--progress' : 'the progress file',
   );
-  prepareOutputFile(outPath, '--out');
+  prepareOutputFile(outPath, '--out', { '--archs': archsPath, CONFIG: configPath, CHECKPOINT: checkpointPath });
   const { logger } = createServices({ logLevel: args.debug ? 'debug' : 'info' });
   await initBackend(args.backend, (msg) => logger.info(msg), { threads: args.threads });
   const { calibSamples, valSamples } = sampleCountsOf(args.values, config);
