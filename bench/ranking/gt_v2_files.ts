@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { bootstrapKendall, type BootstrapInterval } from '../../src/evaluation/rank_bootstrap.js';
 import { kendallTauB } from '../../src/evaluation/rank_metrics.js';
 import { writeFileAtomic } from '../../src/track1/atomic_write.js';
+import { nearPairs, pairsKendall } from './local_kendall.js';
 
 export const GT_V2_DIR = resolve(import.meta.dirname, 'gt_v2');
 export const GT_V2_SEEDS = [0, 1, 2, 3] as const;
@@ -43,6 +44,9 @@ export function readRuns(path = PROGRESS_V2): RunLine[] {
   return out;
 }
 
+/** MACs ratio below which two GT subnets count as a near pair (bench/ranking/local_kendall.ts). */
+export const NEAR_PAIR_RATIO = 1.5;
+
 export interface GtV2Stats {
   runs: number;
   compute_seconds: number;
@@ -54,7 +58,15 @@ export interface GtV2Stats {
    * The mean of the first half of the seeds against the mean of the second half (seeds 0, 1 against
    * 2, 3), over the subnets that finished all of them: the ceiling of a GT averaged over half the seeds.
    */
-  halves: { seeds: [number[], number[]]; n: number; kendall_tau: number; kendall_tau_ci: BootstrapInterval } | null;
+  halves: {
+    seeds: [number[], number[]]; n: number; kendall_tau: number; kendall_tau_ci: BootstrapInterval;
+    /**
+     * The same over the pairs of subnets whose MACs differ by less than `ratio` (when the subnets'
+     * MACs are given): how well stand-alone training itself orders what FLOPs cannot, the ceiling of
+     * a GT built in a narrow MACs band from this many seeds.
+     */
+    near_pairs?: { ratio: number; pairs: number; kendall_tau: number };
+  } | null;
   /**
    * Normal-error model of the ceiling: one run's seed noise (from the seed pairs) and the subnets'
    * true spread (the means' variance less its noise share), in accuracy points, and the Kendall tau
@@ -82,7 +94,7 @@ const median = (v: number[]): number | null => {
  * of every subnet with at least `minSeeds` of them, with acc_seed<k> and n_seeds), in key order;
  * return the noise-ceiling statistics.
  */
-export function collectGtV2(subnets: readonly { key: string; arch: string }[], minSeeds = 2, dir = GT_V2_DIR, progress = PROGRESS_V2): GtV2Stats {
+export function collectGtV2(subnets: readonly { key: string; arch: string; macs?: number }[], minSeeds = 2, dir = GT_V2_DIR, progress = PROGRESS_V2): GtV2Stats {
   const runs = readRuns(progress);
   const bySeed = new Map<number, Map<string, number>>(GT_V2_SEEDS.map((s) => [s, new Map()]));
   for (const r of runs) {
@@ -152,7 +164,7 @@ export function collectGtV2(subnets: readonly { key: string; arch: string }[], m
 }
 
 /** Kendall tau of the first half of GT_V2_SEEDS' mean against the second half's, where every seed finished. */
-function seedHalves(subnets: readonly { key: string }[], seeds: number[], bySeed: Map<number, Map<string, number>>): GtV2Stats['halves'] {
+function seedHalves(subnets: readonly { key: string; macs?: number }[], seeds: number[], bySeed: Map<number, Map<string, number>>): GtV2Stats['halves'] {
   const all = GT_V2_SEEDS.filter((s) => seeds.includes(s));
   if (all.length < GT_V2_SEEDS.length) return null;
   const first = all.slice(0, all.length / 2);
@@ -162,5 +174,12 @@ function seedHalves(subnets: readonly { key: string }[], seeds: number[], bySeed
   const mean = (k: string, group: number[]) => group.reduce((a, s) => a + bySeed.get(s)!.get(k)!, 0) / group.length;
   const x = keys.map((k) => mean(k, first));
   const y = keys.map((k) => mean(k, second));
-  return { seeds: [first, second], n: keys.length, kendall_tau: kendallTauB(x, y), kendall_tau_ci: bootstrapKendall(x, y, { samples: 1000 }) };
+  const macsOf = new Map(subnets.map((n) => [n.key, n.macs]));
+  const macs = keys.map((k) => macsOf.get(k));
+  let near: NonNullable<GtV2Stats['halves']>['near_pairs'];
+  if (macs.every((m): m is number => typeof m === 'number')) {
+    const pairs = nearPairs(macs, NEAR_PAIR_RATIO);
+    near = { ratio: NEAR_PAIR_RATIO, pairs: pairs.length, kendall_tau: pairsKendall(x, y, pairs) };
+  }
+  return { seeds: [first, second], n: keys.length, kendall_tau: kendallTauB(x, y), kendall_tau_ci: bootstrapKendall(x, y, { samples: 1000 }), ...(near ? { near_pairs: near } : {}) };
 }

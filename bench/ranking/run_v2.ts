@@ -18,7 +18,7 @@ import { kendallTauB, pearson, rankConsistency } from '../../src/evaluation/rank
 import { scatterSvg, writePlot } from '../../src/evaluation/plots.js';
 import { writeFileAtomic } from '../../src/track1/atomic_write.js';
 import { readTrack1File } from '../../src/track1/format.js';
-import { GT_V2_DIR, collectGtV2 } from './gt_v2_files.js';
+import { GT_V2_DIR, NEAR_PAIR_RATIO, collectGtV2 } from './gt_v2_files.js';
 import { compareNearPairs } from './local_kendall.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -30,7 +30,7 @@ const SPACE_CONFIG = 'configs/bench/_base_/mini_track1_space_v2.yaml';
 const MAX_CODE = '13331111111111111111111';
 const RESAMPLES = 1000;
 /** Near pairs: subnets whose MACs differ by less than this factor (local_kendall.ts). */
-const NEAR_RATIO = 1.5;
+const NEAR_RATIO = NEAR_PAIR_RATIO;
 
 const METHODS: Record<string, { config: string; title: string; teacher?: boolean; fewShot?: boolean }> = {
   spos: { config: 'configs/bench/v2/spos.yaml', title: 'SPOS (uniform)' },
@@ -187,7 +187,7 @@ function minusProxy(preds: number[][], proxy: number[], truth: number[]): Paired
 
 async function report(): Promise<void> {
   const subnets = readTrack1File(join(GT_V2_DIR, 'subnets.json'));
-  const stats = collectGtV2(subnets.map((e) => ({ key: e.key, arch: e.value.arch })));
+  const stats = collectGtV2(subnets.map((e) => ({ key: e.key, arch: e.value.arch, macs: e.value.macs as number })));
   const gt = readTrack1File(join(GT_V2_DIR, 'gt.json'), { requireAcc: true });
   if (gt.length < 5) fail(`gt.json has ${gt.length} subnets with 2+ seeds; continue bench/ranking/make_gt_v2.ts first`);
   const keys = gt.map((e) => e.key);

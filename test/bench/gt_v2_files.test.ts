@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectGtV2, readRuns } from '../../bench/ranking/gt_v2_files.js';
+import { nearPairs } from '../../bench/ranking/local_kendall.js';
 import { kendallTauB } from '../../src/evaluation/rank_metrics.js';
 import { Rng } from '../../src/services/rng.js';
 
@@ -38,6 +39,20 @@ describe('GT v2 files and noise ceiling', () => {
     const s4 = collectGtV2(four.subnets, 2, four.dir, join(four.dir, 'progress.jsonl'));
     expect(s4.halves?.seeds).toEqual([[0, 1], [2, 3]]);
     expect(s4.halves?.n).toBe(20);
+    expect(s4.halves?.near_pairs).toBeUndefined();
+  });
+
+  it('with MACs, the halves are also compared on near pairs only: exact without noise, lower with it', () => {
+    // MACs 1.0, 1.1, 1.2, ...: neighbours are near pairs (within 1.5x), the ends are not.
+    const clean = journal(20, [0, 1, 2, 3], 2, 0);
+    const withMacs = (subnets: { key: string; arch: string }[]) => subnets.map((n, i) => ({ ...n, macs: 1e6 * (1 + 0.1 * i) }));
+    const exact = collectGtV2(withMacs(clean.subnets), 2, clean.dir, join(clean.dir, 'progress.jsonl')).halves!.near_pairs!;
+    expect(exact.ratio).toBe(1.5);
+    expect(exact.pairs).toBe(nearPairs(withMacs(clean.subnets).map((n) => n.macs), 1.5).length);
+    expect(exact.pairs).toBeLessThan((20 * 19) / 2);
+    expect(exact.kendall_tau).toBe(1);
+    const noisy = journal(20, [0, 1, 2, 3], 2, 1);
+    expect(collectGtV2(withMacs(noisy.subnets), 2, noisy.dir, join(noisy.dir, 'progress.jsonl')).halves!.near_pairs!.kendall_tau).toBeLessThan(0.9);
   });
 
   it('the noise model recovers the injected noise and signal and predicts the measured ceiling', () => {
