@@ -18,6 +18,7 @@ export const COMMANDS: Record<string, { tool: string; summary: string }> = {
   proxies: { tool: 'analysis/proxies', summary: 'zero-cost proxy scores of a Track-1 JSON' },
   'latency-table': { tool: 'analysis/latency_table', summary: 'measure a latency lookup table of a space (onnxruntime-node)' },
   predict: { tool: 'predict', summary: 'fit a performance predictor and predict subnets' },
+  'reorder-channels': { tool: 'reorder_channels', summary: "sort a ResNet checkpoint's BasicBlock channels by L1 importance (Track-1 demo init)" },
   'track1-score': { tool: 'track1/score', summary: 'score a Track-1 JSON with a supernet, sharded and resumable' },
   'track1-merge': { tool: 'track1/merge', summary: 'join Track-1 shard outputs into one submission' },
 };

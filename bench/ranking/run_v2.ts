@@ -136,7 +136,7 @@ async function trainAndScore(method: string, seed: number): Promise<void> {
   if (m.teacher) {
     await train('configs/bench/v2/teacher_max.yaml', join(WORK, 'teacher_max'), 0, ['--arch', MAX_CODE]);
     const reordered = join(WORK, 'teacher_max_reordered.ckpt');
-    if (!existsSync(reordered) && (await run(['bench/ranking/reorder_checkpoint.ts', join(WORK, 'teacher_max'), reordered], join(WORK, 'reorder.log'))) !== 0) {
+    if (!existsSync(reordered) && (await run(['tools/reorder_channels.ts', join(WORK, 'teacher_max'), reordered], join(WORK, 'reorder.log'))) !== 0) {
       fail(`reordering the teacher failed, see ${join(WORK, 'reorder.log')}`);
     }
   }

@@ -25,6 +25,7 @@ const CASES: Case[] = [
   { tool: 'analysis/latency_table', options: ['out', 'samples', 'calibrate', 'validate', 'rounds', 'runs', 'warmup'] },
   { tool: 'track1/score', options: ['archs', 'out', 'shard', 'calib-samples', 'val-samples', 'order', 'progress', 'score'] },
   { tool: 'track1/merge', options: ['archs'] },
+  { tool: 'reorder_channels', options: [] },
 ];
 
 function sink() {
