@@ -1,11 +1,11 @@
 // tools/reorder_channels.ts on a checkpoint as training writes it: the reordered file holds the
 // same network (same logits at the max subnet), sorted mid channels, no optimizer state.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/tf.js';
 import { runCli } from '../../src/cli/run.js';
-import { decodeCheckpoint } from '../../src/engine/checkpoint.js';
+import { CHECKPOINT_FORMAT_VERSION, decodeCheckpoint, encodeCheckpoint } from '../../src/engine/checkpoint.js';
 import { MODELS } from '../../src/registry/registries.js';
 import type { Supernet } from '../../src/models/types.js';
 import { main } from '../../tools/reorder_channels.js';
@@ -59,6 +59,12 @@ describe('tools/reorder_channels.ts', () => {
     const err2 = sink();
     expect(await runCli((argv) => main(argv, sink()), [existing, join(fx.dir, 'x.ckpt')], err2)).toBe(2);
     expect(err2.text).toMatch(/keep\.ckpt is corrupt or truncated/);
+    const mlp = join(fx.dir, 'mlp.ckpt');
+    writeFileSync(mlp, encodeCheckpoint({ meta: { epoch: 1, iter: 1, time: '', version: CHECKPOINT_FORMAT_VERSION }, tensors: { 'model/fc.weight': { dtype: 'float32', shape: [2, 2], values: new Float32Array(4) } }, state: {} }));
+    const err3 = sink();
+    expect(await runCli((argv) => main(argv, sink()), [mlp, join(fx.dir, 'y.ckpt')], err3)).toBe(2);
+    expect(err3.text).toMatch(/mlp\.ckpt holds no BasicBlock/);
+    expect(existsSync(join(fx.dir, 'y.ckpt'))).toBe(false);
     process.exitCode = undefined;
   });
 });
