@@ -34,6 +34,7 @@ const NEAR_RATIO = NEAR_PAIR_RATIO;
 
 const METHODS: Record<string, { config: string; title: string; teacher?: boolean; fewShot?: boolean }> = {
   spos: { config: 'configs/bench/v2/spos.yaml', title: 'SPOS (uniform)' },
+  spos_8ep: { config: 'configs/bench/v2/spos_8ep.yaml', title: 'SPOS (uniform), 8 epochs' },
   fairnas: { config: 'configs/bench/v2/fairnas.yaml', title: 'FairNAS (strict-fair, 7 paths per step)' },
   bignas: { config: 'configs/bench/v2/bignas.yaml', title: 'BigNAS sandwich' },
   bignas_mmrazor: { config: 'configs/bench/v2/bignas_mmrazor.yaml', title: 'BigNAS, an optimizer step per path (mmrazor)' },
