@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bootstrapKendall, type BootstrapInterval } from '../../src/evaluation/rank_bootstrap.js';
-import { kendallTauB } from '../../src/evaluation/rank_metrics.js';
+import { kendallTauB, pearson } from '../../src/evaluation/rank_metrics.js';
 import { writeFileAtomic } from '../../src/track1/atomic_write.js';
 import { nearPairs, pairsKendall } from './local_kendall.js';
 
@@ -60,6 +60,8 @@ export interface GtV2Stats {
    */
   halves: {
     seeds: [number[], number[]]; n: number; kendall_tau: number; kendall_tau_ci: BootstrapInterval;
+    /** Pearson of the two halves' means: the ceiling for Pearson-scored rankers. */
+    pearson: number;
     /**
      * The same over the pairs of subnets whose MACs differ by less than `ratio` (when the subnets'
      * MACs are given): how well stand-alone training itself orders what FLOPs cannot, the ceiling of
@@ -181,5 +183,5 @@ function seedHalves(subnets: readonly { key: string; macs?: number }[], seeds: n
     const pairs = nearPairs(macs, NEAR_PAIR_RATIO);
     near = { ratio: NEAR_PAIR_RATIO, pairs: pairs.length, kendall_tau: pairsKendall(x, y, pairs) };
   }
-  return { seeds: [first, second], n: keys.length, kendall_tau: kendallTauB(x, y), kendall_tau_ci: bootstrapKendall(x, y, { samples: 1000 }), ...(near ? { near_pairs: near } : {}) };
+  return { seeds: [first, second], n: keys.length, kendall_tau: kendallTauB(x, y), pearson: pearson(x, y), kendall_tau_ci: bootstrapKendall(x, y, { samples: 1000 }), ...(near ? { near_pairs: near } : {}) };
 }

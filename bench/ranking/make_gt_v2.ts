@@ -87,7 +87,7 @@ async function trainOne(subnet: GtSubnet, seed: number, backend: string): Promis
 function report(subnets: GtSubnet[]): void {
   const s = collectGtV2(subnets);
   const pairs = s.seed_pairs.map((p) => `seed ${p.seeds[0]} vs ${p.seeds[1]}: tau ${p.kendall_tau.toFixed(3)} (${p.kendall_tau_ci.low.toFixed(2)}..${p.kendall_tau_ci.high.toFixed(2)}, n ${p.n})`);
-  const halves = s.halves ? `; halves ${s.halves.seeds.map((g) => g.join('+')).join(' vs ')}: tau ${s.halves.kendall_tau.toFixed(3)} (${s.halves.kendall_tau_ci.low.toFixed(2)}..${s.halves.kendall_tau_ci.high.toFixed(2)}, n ${s.halves.n})` +
+  const halves = s.halves ? `; halves ${s.halves.seeds.map((g) => g.join('+')).join(' vs ')}: tau ${s.halves.kendall_tau.toFixed(3)} (${s.halves.kendall_tau_ci.low.toFixed(2)}..${s.halves.kendall_tau_ci.high.toFixed(2)}, n ${s.halves.n}; Pearson ${s.halves.pearson.toFixed(3)})` +
     (s.halves.near_pairs ? `, on near pairs (MACs within ${s.halves.near_pairs.ratio}x, ${s.halves.near_pairs.pairs} pairs) ${s.halves.near_pairs.kendall_tau.toFixed(3)}` : '') : '';
   const model = s.noise_model
     ? `; noise model: run noise ${s.noise_model.noise_std.toFixed(2)}, signal ${s.noise_model.signal_std.toFixed(2)} points, predicted tau seed ${s.noise_model.predicted_seed_tau.toFixed(2)}, halves ${s.noise_model.predicted_halves_tau.toFixed(2)}, oracle vs gt.json ${s.noise_model.predicted_oracle_tau.toFixed(2)}`

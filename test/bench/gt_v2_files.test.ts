@@ -51,6 +51,7 @@ describe('GT v2 files and noise ceiling', () => {
     expect(exact.pairs).toBe(nearPairs(withMacs(clean.subnets).map((n) => n.macs), 1.5).length);
     expect(exact.pairs).toBeLessThan((20 * 19) / 2);
     expect(exact.kendall_tau).toBe(1);
+    expect(collectGtV2(clean.subnets, 2, clean.dir, join(clean.dir, 'progress.jsonl')).halves!.pearson).toBeCloseTo(1, 12);
     const noisy = journal(20, [0, 1, 2, 3], 2, 1);
     expect(collectGtV2(withMacs(noisy.subnets), 2, noisy.dir, join(noisy.dir, 'progress.jsonl')).halves!.near_pairs!.kendall_tau).toBeLessThan(0.9);
   });
