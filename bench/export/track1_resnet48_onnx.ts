@@ -16,13 +16,12 @@ import { findArchitectureConfig } from '../../src/models/complexity.js';
 import { MODELS } from '../../src/registry/registries.js';
 import type { Supernet } from '../../src/models/types.js';
 import type { SubnetChoices } from '../../src/mutables/types.js';
-import { batchNormLayers } from '../../src/models/ops/dynamic_batchnorm2d.js';
 import { extractSubnetGraph } from '../../src/evaluation/export/subnet_graph.js';
 import { mergeBatchNorm } from '../../src/evaluation/export/deploy_graph.js';
 import { buildOnnxModel } from '../../src/evaluation/export/onnx/onnx_model.js';
 import { loadOnnxRuntime, onnxLogits } from '../../src/evaluation/export/onnx/runtime.js';
 import { codeSpaceOfConfig } from '../../src/track1/supernet_code_space.js';
-import { Rng } from '../../src/services/rng.js';
+import { randomizeBatchNorm } from '../../test/evaluation/export_fixtures.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { codes: { type: 'string', default: '2' }, json: { type: 'string' } } });
 const configPath = positionals[0] ?? 'configs/track1/resnet48_bignas.yaml';
@@ -33,16 +32,8 @@ if (!rt.ok) throw new Error(`${rt.reason} (this check needs onnxruntime-node)`);
 const { config } = await loadConfig(configPath);
 const archCfg = findArchitectureConfig(config, configPath);
 const net = MODELS.build<Supernet>(archCfg);
-// Non-trivial BN statistics, so a wrong merge or a wrong slice of them would show in the logits.
-const rng = new Rng('track1-export');
-for (const bn of batchNormLayers(net as never)) {
-  const c = bn.runningMean!.shape[0]!;
-  const r = (lo: number, hi: number) => tf.tensor1d(Array.from({ length: c }, () => lo + (hi - lo) * rng.random()));
-  bn.runningMean!.assign(r(-0.2, 0.2));
-  bn.runningVar!.assign(r(0.5, 2));
-  bn.gamma!.assign(r(0.5, 1.2));
-  bn.beta!.assign(r(-0.1, 0.1));
-}
+// Non-trivial BN statistics (the export tests' own), so a wrong merge or slice of them would show.
+randomizeBatchNorm(net, 48);
 net.eval();
 
 const space = codeSpaceOfConfig(config);
@@ -64,7 +55,7 @@ for (const [name, choices] of subnets) {
   const got = await onnxLogits(rt.ort, session, x);
   const maxDiff = tf.tidy(() => tf.max(tf.abs(tf.sub(got, want))).dataSync()[0]!);
   const range = tf.tidy(() => tf.sub(tf.max(want), tf.min(want)).dataSync()[0]!);
-  const row = { subnet: name, macs: c.macs, params: c.params, onnx_mb: Number((bytes.length / 2 ** 20).toFixed(1)), max_abs_diff: maxDiff, logit_range: range };
+  const row = { subnet: name, macs: c.macs, params: c.params, onnx_mb: Number((bytes.length / 2 ** 20).toFixed(1)), max_abs_diff: maxDiff, logit_range: range, relative_diff: maxDiff / range };
   rows.push(row);
   console.log(JSON.stringify(row));
   await session.release?.();
