@@ -33,9 +33,10 @@ interface Output {
   write(text: string): unknown;
 }
 
-/** `--feature zen=zen.json` items as columns by code. */
-function readFeatures(items: readonly string[]): ExtraFeatures {
+/** `--feature zen=zen.json` items as columns by code, and each one's file (an input no output may overwrite). */
+function readFeatures(items: readonly string[]): { extra: ExtraFeatures; files: Record<string, string> } {
   const out: ExtraFeatures = new Map();
+  const files: Record<string, string> = {};
   for (const item of items) {
     const eq = item.indexOf('=');
     if (eq <= 0) throw new UsageError(`--feature '${item}' is not NAME=FILE.json.`);
@@ -43,8 +44,9 @@ function readFeatures(items: readonly string[]): ExtraFeatures {
     if (out.has(name)) throw new UsageError(`--feature ${name} is given twice.`);
     const file = item.slice(eq + 1);
     out.set(name, featureColumn(name, file, readTrack1File(file, { requireAcc: true })));
+    files[`--feature ${name}`] = file;
   }
-  return out;
+  return { extra: out, files };
 }
 
 function parseFeatureSpec(text: string | undefined, extra: string[]): FeatureSpec {
@@ -86,9 +88,7 @@ export async function main(argv: string[], stdout: Output = process.stdout): Pro
   const { config } = await loadConfig(configPath, command === 'fit' ? [...predictorOverride, ...args.cfgOptions] : args.cfgOptions);
   const space = codeSpaceOfConfig(config);
   const supernet = buildSupernetForCounting(findArchitectureConfig(config, configPath), configPath);
-  const featureArgs = (args.values.feature as string[] | undefined) ?? [];
-  const extra = readFeatures(featureArgs);
-  const featureInputs = Object.fromEntries(featureArgs.map((f) => [`--feature ${f.split('=')[0]}`, f.slice(f.indexOf('=') + 1)]));
+  const { extra, files: featureInputs } = readFeatures((args.values.feature as string[] | undefined) ?? []);
 
   if (command === 'fit') {
     const trainPath = args.values.train as string | undefined;

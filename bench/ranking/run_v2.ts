@@ -29,8 +29,6 @@ const PLOTS = join(ROOT, 'docs', 'img');
 const SPACE_CONFIG = 'configs/bench/_base_/mini_track1_space_v2.yaml';
 const MAX_CODE = '13331111111111111111111';
 const RESAMPLES = 1000;
-/** Near pairs: subnets whose MACs differ by less than this factor (local_kendall.ts). */
-const NEAR_RATIO = NEAR_PAIR_RATIO;
 
 const METHODS: Record<string, { config: string; title: string; teacher?: boolean; fewShot?: boolean }> = {
   spos: { config: 'configs/bench/v2/spos.yaml', title: 'SPOS (uniform)' },
@@ -166,23 +164,11 @@ function trainingMinutes(method: string, seed: number): number | null {
   return secs.some((x) => x === null) ? null : Number((secs.reduce((a, b) => a! + b!, 0)! / 60).toFixed(1));
 }
 
-/**
- * Paired bootstrap of mean-over-seeds Pearson(method) - Pearson(log MACs): Pearson is the metric of
- * the Track-1 write-ups, and accuracy grows with log MACs, so raw MACs would be a strawman there.
- */
-function pearsonMinusLogMacs(preds: number[][], logMacs: number[], truth: number[]): PairedInterval {
+/** Paired bootstrap over subnets of metric(method), the mean over its seeds, minus metric(proxy). */
+function minusProxy(metric: (x: number[], y: number[]) => number, preds: number[][], proxy: number[], truth: number[]): PairedInterval {
   return pairedBootstrap(truth.length, (idx) => {
     const t = idx.map((i) => truth[i]!);
-    return preds.reduce((s, pr) => s + pearson(idx.map((i) => pr[i]!), t), 0) / preds.length - pearson(idx.map((i) => logMacs[i]!), t);
-  }, { samples: RESAMPLES });
-}
-
-/** Paired bootstrap over subnets of mean-over-seeds Kendall(method) - Kendall(proxy). */
-function minusProxy(preds: number[][], proxy: number[], truth: number[]): PairedInterval {
-  return pairedBootstrap(truth.length, (idx) => {
-    const t = idx.map((i) => truth[i]!);
-    const p = kendallTauB(idx.map((i) => proxy[i]!), t);
-    return preds.reduce((s, pr) => s + kendallTauB(idx.map((i) => pr[i]!), t), 0) / preds.length - p;
+    return preds.reduce((s, pr) => s + metric(idx.map((i) => pr[i]!), t), 0) / preds.length - metric(idx.map((i) => proxy[i]!), t);
   }, { samples: RESAMPLES });
 }
 
@@ -204,7 +190,7 @@ async function report(): Promise<void> {
     // The same ranking as MACs (same Kendall and Spearman); only its Pearson differs.
     log_flops_proxy: metrics(macs.map(Math.log)),
     // Not a method either: the other free baseline, for what MACs miss (capacity at low resolution).
-    params_proxy: { ...metrics(params), near_pairs: compareNearPairs([params], macs, truth, macs, NEAR_RATIO, RESAMPLES) },
+    params_proxy: { ...metrics(params), near_pairs: compareNearPairs([params], macs, truth, macs, NEAR_PAIR_RATIO, RESAMPLES) },
     methods: {} as Record<string, unknown>,
   };
   mkdirSync(PLOTS, { recursive: true });
@@ -237,10 +223,11 @@ async function report(): Promise<void> {
       config: METHODS[method]!.config,
       seeds: preds.length,
       mean_kendall_tau: taus.reduce((a, b) => a + b, 0) / taus.length,
-      minus_flops_paired_bootstrap: minusProxy(preds, macs, truth),
+      minus_flops_paired_bootstrap: minusProxy(kendallTauB, preds, macs, truth),
       mean_pearson: preds.reduce((s, pr) => s + pearson(pr, truth), 0) / preds.length,
-      pearson_minus_log_flops_paired_bootstrap: pearsonMinusLogMacs(preds, macs.map(Math.log), truth),
-      near_pairs: compareNearPairs(preds, macs, truth, macs, NEAR_RATIO, RESAMPLES),
+      // Pearson is the Track-1 write-ups' metric; accuracy grows with log MACs, so raw MACs would be a strawman.
+      pearson_minus_log_flops_paired_bootstrap: minusProxy(pearson, preds, macs.map(Math.log), truth),
+      near_pairs: compareNearPairs(preds, macs, truth, macs, NEAR_PAIR_RATIO, RESAMPLES),
       runs: perSeed,
     };
   }
@@ -269,6 +256,7 @@ function markdown(): void {
     methods: Record<string, { title: string; mean_kendall_tau: number; minus_flops_paired_bootstrap: { mean: number; low: number; high: number }; runs: Record<string, Run> }>;
   };
   const f = (x: number) => x.toFixed(3);
+  const signed = (d: { mean: number; low: number; high: number }) => `${d.mean >= 0 ? '+' : ''}${f(d.mean)} (${f(d.low)} .. ${f(d.high)})`;
   const rows = ['| method | seed | Kendall tau | 90 % interval | \\|Pearson\\| | Spearman | training minutes | mean tau over seeds | mean - FLOPs (90 % paired interval) |', '|---|---|---|---|---|---|---|---|---|'];
   const p = r.flops_proxy;
   rows.push(`| FLOPs (MACs) proxy | | ${f(p.kendall_tau)} | ${f(p.kendall_tau_ci.low)} .. ${f(p.kendall_tau_ci.high)} | ${f(p.abs_pearson)} | ${f(p.spearman)} | | | |`);
@@ -277,14 +265,14 @@ function markdown(): void {
   for (const m of Object.values(r.methods)) {
     Object.entries(m.runs).forEach(([seed, run], i) => {
       const d = m.minus_flops_paired_bootstrap;
-      const tail = i === 0 ? `${f(m.mean_kendall_tau)} | ${d.mean >= 0 ? '+' : ''}${f(d.mean)} (${f(d.low)} .. ${f(d.high)})` : ' | ';
+      const tail = i === 0 ? `${f(m.mean_kendall_tau)} | ${signed(d)}` : ' | ';
       rows.push(`| ${i === 0 ? m.title : ''} | ${seed.slice(1)} | ${f(run.kendall_tau)} | ${f(run.kendall_tau_ci.low)} .. ${f(run.kendall_tau_ci.high)} | ${f(run.abs_pearson)} | ${f(run.spearman)} | ${run.training_minutes ?? ''} | ${tail} |`);
     });
   }
   console.log(rows.join('\n'));
   type Near = { ratio: number; pairs: number; tau: number; proxy_tau: number; minus_proxy: { mean: number; low: number; high: number } };
   const near = (title: string, n: Near | undefined) =>
-    n ? `| ${title} | ${f(n.tau)} | ${f(n.proxy_tau)} | ${n.minus_proxy.mean >= 0 ? '+' : ''}${f(n.minus_proxy.mean)} (${f(n.minus_proxy.low)} .. ${f(n.minus_proxy.high)}) |` : null;
+    n ? `| ${title} | ${f(n.tau)} | ${f(n.proxy_tau)} | ${signed(n.minus_proxy)} |` : null;
   const nearRows = [
     near('Params proxy', (r.params_proxy as { near_pairs?: Near } | undefined)?.near_pairs),
     ...Object.values(r.methods).map((m) => near(m.title, (m as { near_pairs?: Near }).near_pairs)),
@@ -293,7 +281,7 @@ function markdown(): void {
   const logFlops = (r as { log_flops_proxy?: Run }).log_flops_proxy;
   const pearsonRows = (Object.values(r.methods) as unknown as PearsonRow[]).filter((m) => m.pearson_minus_log_flops_paired_bootstrap).map((m) => {
     const d = m.pearson_minus_log_flops_paired_bootstrap!;
-    return `| ${m.title} | ${m.seeds} | ${f(m.mean_pearson!)} | ${d.mean >= 0 ? '+' : ''}${f(d.mean)} (${f(d.low)} .. ${f(d.high)}) |`;
+    return `| ${m.title} | ${m.seeds} | ${f(m.mean_pearson!)} | ${signed(d)} |`;
   });
   if (logFlops && pearsonRows.length) {
     console.log(`\nPearson (the Track-1 write-ups' metric); log MACs: ${f(logFlops.abs_pearson)}, raw MACs: ${f(p.abs_pearson)}:\n`);

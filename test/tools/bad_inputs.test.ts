@@ -85,6 +85,7 @@ const CATALOGUE: BadInput[] = [
   { name: 'track1/score: --out below an existing file', tool: 'tools/track1/score.ts', args: [...SCORE, '--out', '{dir}/notes.txt/scores.json'], says: ['{dir}/notes.txt is a file, not a folder'], spawn: true },
   { name: 'track1/score: --out is the --archs file', tool: 'tools/track1/score.ts', args: [...SCORE, '--out', '{t1}/archs.json'], says: ['--out {t1}/archs.json is the --archs file itself'] },
   { name: 'track1/score: --out is an existing folder', tool: 'tools/track1/score.ts', args: [...SCORE, '--out', '{dir}/work'], says: ['--out {dir}/work is an existing folder'] },
+  { name: 'track1/merge: OUT is one of the shards', tool: 'tools/track1/merge.ts', args: ['{t1}/pred.json', '{t1}/pred.json'], says: ['The output {t1}/pred.json is the SHARD 1 file itself'] },
   { name: 'track1/merge: OUT below an existing file', tool: 'tools/track1/merge.ts', args: ['{dir}/notes.txt/submission.json', '{t1}/pred.json'], says: ['{dir}/notes.txt is a file, not a folder'] },
   { name: 'rank_consistency: --plot below an existing file', tool: 'tools/analysis/rank_consistency.ts', args: ['{t1}/pred.json', '{t1}/pred.json', '--plot', '{dir}/notes.txt/x.svg'], says: ['--plot {dir}/notes.txt/x.svg', '{dir}/notes.txt is a file'], spawn: true },
   { name: 'complexity: --out below an existing file', tool: 'tools/analysis/complexity.ts', args: ['{t1}/tiny.yaml', '--archs', '{t1}/archs.json', '--out', '{dir}/notes.txt/c.json'], says: ['{dir}/notes.txt is a file, not a folder'] },

@@ -1,6 +1,5 @@
 // Join Track-1 shard outputs: npx tsx tools/track1/merge.ts OUT SHARD_FILES... [--archs ORIGINAL.json]
 import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError, parseToolArgs, runCli } from '../../src/cli/index.js';
 import { prepareOutputFile } from '../../src/cli/outputs.js';
@@ -21,11 +20,11 @@ export function main(argv: string[]): number {
   const archs = args.values.archs as string | undefined;
   const [out, ...shardPaths] = args.positionals;
   if (out === undefined || shardPaths.length === 0) throw new UsageError(`Give the output file and at least one shard file.\n${USAGE}`);
-  const inputs = [...shardPaths, ...(archs === undefined ? [] : [archs])].map((p) => resolve(p));
-  if (inputs.includes(resolve(out))) throw new UsageError(`The output ${out} is also an input; choose another output path.`);
+  // Checked before any shard is read: the output must not be one of the inputs it is made from.
+  const inputs: Record<string, string | undefined> = { '--archs': archs, ...Object.fromEntries(shardPaths.map((p, i) => [`SHARD ${i + 1}`, p])) };
+  prepareOutputFile(out, 'the output', inputs);
   const shards = shardPaths.map((path) => ({ path, entries: readTrack1File(path, { requireAcc: true }) }));
   const original = archs === undefined ? undefined : { path: archs, entries: readTrack1File(archs) };
-  prepareOutputFile(out, 'the output');
   if (!original) {
     console.error('merge: no --archs given: shards are interleaved in the order listed, and keys missing from every shard cannot be detected.');
   }
